@@ -1,0 +1,183 @@
+"""The app database: jobs and what each stage wrote for them, linked by foreign keys.
+
+Every row an asset writes carries the Dagster `run_id`, so a row leads back to the run (and its
+logs) that produced it. Re-materializing inserts new rows; nothing is overwritten but `trends`,
+which is a catalogue upserted on (platform, external_id).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+JOB_STATUSES = (
+    "requested",
+    "queued",
+    "running",
+    "awaiting_review",
+    "approved",
+    "rejected",
+    "published",
+    "failed",
+)
+VIDEO_STATUSES = ("generated", "approved", "rejected", "published")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        datetime: DateTime(timezone=True),
+    }
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(32), index=True, default="requested")
+    theme_name: Mapped[str] = mapped_column(String(200))
+    theme_path: Mapped[str | None] = mapped_column(String(1000))
+    theme: Mapped[dict[str, Any]]
+    source: Mapped[str] = mapped_column(String(32), default="cli")
+    error: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Trend(Base):
+    __tablename__ = "trends"
+    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_trends_platform_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    hashtags: Mapped[list[Any]]
+    creator: Mapped[str] = mapped_column(String(300), default="")
+    creator_id: Mapped[str] = mapped_column(String(300), default="")
+    sound: Mapped[str | None] = mapped_column(String(500))
+    video_url: Mapped[str | None] = mapped_column(String(1000))
+    thumbnail_url: Mapped[str | None] = mapped_column(String(1000))
+    duration_seconds: Mapped[float]
+    posted_at: Mapped[datetime]
+    views: Mapped[int]
+    likes: Mapped[int]
+    comments: Mapped[int]
+    shares: Mapped[int]
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    run_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class TrendObservation(Base):
+    __tablename__ = "trend_observations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    trend_id: Mapped[int] = mapped_column(ForeignKey("trends.id"), index=True)
+    source: Mapped[str] = mapped_column(String(32))
+    views: Mapped[int]
+    likes: Mapped[int]
+    comments: Mapped[int]
+    shares: Mapped[int]
+    velocity: Mapped[float]
+    observed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    run_id: Mapped[str] = mapped_column(String(64))
+
+
+class TrendReportRow(Base):
+    __tablename__ = "trend_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    analysed_count: Mapped[int]
+    report: Mapped[dict[str, Any]]
+    analyzer: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(100))
+    input_tokens: Mapped[int] = mapped_column(default=0)
+    output_tokens: Mapped[int] = mapped_column(default=0)
+    cost_usd: Mapped[float] = mapped_column(default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    run_id: Mapped[str] = mapped_column(String(64))
+
+
+class Script(Base):
+    __tablename__ = "scripts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    trend_report_id: Mapped[int] = mapped_column(ForeignKey("trend_reports.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    video_prompt: Mapped[str] = mapped_column(Text)
+    duration_target: Mapped[float]
+    aspect_ratio: Mapped[str] = mapped_column(String(8))
+    scenes: Mapped[list[Any]]
+    voiceover_sentences: Mapped[list[Any]]
+    voiceover_script: Mapped[str] = mapped_column(Text)
+    hook_text: Mapped[str] = mapped_column(Text)
+    cta_text: Mapped[str] = mapped_column(Text)
+    text_overlays: Mapped[list[Any]]
+    hashtags: Mapped[list[Any]]
+    theme: Mapped[dict[str, Any]]
+    provider: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(100))
+    input_tokens: Mapped[int] = mapped_column(default=0)
+    output_tokens: Mapped[int] = mapped_column(default=0)
+    cost_usd: Mapped[float] = mapped_column(default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    run_id: Mapped[str] = mapped_column(String(64))
+
+
+class Media(Base):
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    script_id: Mapped[int] = mapped_column(ForeignKey("scripts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(String(1000))
+    duration_seconds: Mapped[float]
+    provider: Mapped[str] = mapped_column(String(64))
+    cost_usd: Mapped[float] = mapped_column(default=0.0)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    run_id: Mapped[str] = mapped_column(String(64))
+
+
+class Video(Base):
+    __tablename__ = "videos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    script_id: Mapped[int] = mapped_column(ForeignKey("scripts.id"))
+    status: Mapped[str] = mapped_column(String(32), default="generated", index=True)
+    path: Mapped[str] = mapped_column(String(1000))
+    thumbnail_path: Mapped[str] = mapped_column(String(1000))
+    duration_seconds: Mapped[float]
+    width: Mapped[int]
+    height: Mapped[int]
+    size_bytes: Mapped[int]
+    cost_llm: Mapped[float] = mapped_column(default=0.0)
+    cost_tts: Mapped[float] = mapped_column(default=0.0)
+    cost_footage: Mapped[float] = mapped_column(default=0.0)
+    cost_total: Mapped[float] = mapped_column(default=0.0)
+    generation_log: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reviewed_at: Mapped[datetime | None]
+    reviewer: Mapped[str | None] = mapped_column(String(200))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    published_url: Mapped[str | None] = mapped_column(String(1000))
+    publish_manifest_path: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    run_id: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,85 @@
+"""Job rows: requested from a theme, moved through their statuses, created for hand-added keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from shortgen_assets.db.models import JOB_STATUSES, Job, utcnow
+from shortgen_assets.domain.schemas import Theme
+from shortgen_assets.domain.themes import load_theme
+
+
+def request_jobs(
+    session: Session, theme: Theme, theme_path: Path | None, count: int = 1, source: str = "cli"
+) -> list[int]:
+    """Insert `count` requested jobs with the theme snapshot; the sensor picks them up."""
+    snapshot = theme.model_dump(mode="json")
+    jobs = [
+        Job(
+            status="requested",
+            theme_name=theme.name,
+            theme_path=str(theme_path) if theme_path else None,
+            theme=snapshot,
+            source=source,
+        )
+        for _ in range(count)
+    ]
+    session.add_all(jobs)
+    session.flush()
+    return [job.id for job in jobs]
+
+
+def set_job_status(
+    session: Session,
+    job_id: int,
+    status: str,
+    *,
+    error: str | None = None,
+    run_id: str | None = None,
+) -> Job | None:
+    """Move a job to `status`; clears the error unless the job failed. Unknown ids are ignored."""
+    if status not in JOB_STATUSES:
+        raise ValueError(f"unknown job status {status!r}")
+    job = session.get(Job, job_id)
+    if job is None:
+        return None
+    job.status = status
+    job.error = error if status == "failed" else None
+    if run_id:
+        job.run_id = run_id
+    job.updated_at = utcnow()
+    return job
+
+
+def ensure_job(session: Session, job_id: int, default_theme_path: Path) -> Job:
+    """The job row for a partition key; a key added by hand in the UI gets one (default theme)."""
+    job = session.get(Job, job_id)
+    if job is not None:
+        return job
+    theme = load_theme(default_theme_path)
+    job = Job(
+        id=job_id,
+        status="running",
+        theme_name=theme.name,
+        theme_path=str(default_theme_path),
+        theme=theme.model_dump(mode="json"),
+        source="ui",
+    )
+    session.add(job)
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # An explicit id does not advance Postgres's sequence; keep the next request from colliding.
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('jobs', 'id'), (SELECT MAX(id) FROM jobs))")
+        )
+    return job
+
+
+def list_jobs(session: Session, status: str | None = None) -> list[Job]:
+    query = select(Job).order_by(Job.id)
+    if status:
+        query = query.where(Job.status == status)
+    return list(session.scalars(query))

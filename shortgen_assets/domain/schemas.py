@@ -1,0 +1,304 @@
+"""Typed contracts shared by every stage: theme, trends, report, plan, narration, footage.
+
+Pure pydantic, no Dagster: assets, resources and domain code all speak these types, so a stage can
+be swapped (offline or API provider) without its neighbours noticing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+STYLES = ("talking-head", "montage", "text-heavy", "cinematic", "tutorial", "animation")
+Style = Literal["talking-head", "montage", "text-heavy", "cinematic", "tutorial", "animation"]
+Platform = Literal["youtube_shorts", "tiktok", "reels"]
+Position = Literal["top", "center", "bottom"]
+
+
+class Strict(BaseModel):
+    """Base for user-facing models: unknown keys are mistakes, not extensions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_colour(value: str) -> str:
+    if not HEX_COLOUR.match(value):
+        raise ValueError(f"{value!r} is not a colour; write it as #RRGGBB, for example #FF5A1F")
+    return value.upper()
+
+
+Colour = Annotated[str, AfterValidator(_check_colour)]
+
+
+# --- theme -----------------------------------------------------------------------------------
+
+
+class Palette(Strict):
+    primary: Colour = "#1E3A8A"
+    secondary: Colour = "#0EA5E9"
+    accent: Colour = "#F59E0B"
+    background: Colour = "#0B1020"
+    text: Colour = "#FFFFFF"
+
+
+class Voice(Strict):
+    """Narration voice; `name` is the provider's voice id (espeak language code by default)."""
+
+    name: str = "en-us"
+    words_per_minute: int = Field(160, ge=80, le=300)
+    pitch: int = Field(50, ge=0, le=99)
+    openai_voice: str = "alloy"
+    elevenlabs_voice_id: str = "21m00Tcm4TlvDq8ikWAM"
+
+
+class CaptionStyle(Strict):
+    font: str = "Montserrat-ExtraBold"
+    size: int = Field(72, ge=24, le=200, description="pixel size at 1080 px width")
+    colour: Colour = "#FFFFFF"
+    stroke_colour: Colour = "#000000"
+    stroke_width: int = Field(6, ge=0, le=20)
+    highlight_colour: Colour = "#FACC15"
+    highlight_active_word: bool = True
+    words_per_phrase: int = Field(3, ge=1, le=8)
+    uppercase: bool = False
+    position: Position = "bottom"
+
+
+class Reference(Strict):
+    """Content the plan may draw on: a source and its talking points."""
+
+    title: str = Field(min_length=1, max_length=300)
+    url: str | None = None
+    talking_points: list[str] = Field(min_length=1)
+
+    @field_validator("talking_points")
+    @classmethod
+    def _no_blank_points(cls, points: list[str]) -> list[str]:
+        if any(not p.strip() for p in points):
+            raise ValueError("talking points must not be blank")
+        return points
+
+
+class Theme(Strict):
+    """A product or brand brief: what to say, to whom, and how it should look and sound."""
+
+    name: str = Field(min_length=1, max_length=120)
+    product: str = Field(min_length=1, max_length=200)
+    tagline: str = Field(min_length=1, max_length=300)
+    audience: str = Field(min_length=1, max_length=500)
+    tone: str = Field(min_length=1, max_length=200)
+    style: Style = "montage"
+    platform: Platform = "youtube_shorts"
+    duration_seconds: int = Field(30, ge=5, le=180)
+    videos_per_day: int = Field(1, ge=0, le=48)
+    auto_post: bool = False
+    language: str = "en"
+    keywords: list[str] = Field(default_factory=list, description="trend search terms")
+    hashtags: list[str] = Field(default_factory=list, description="brand hashtags to use")
+    call_to_action: str = Field("Follow for more", min_length=1, max_length=200)
+    music: str | None = Field(None, description="path to a music file; a generated bed if unset")
+    voice: Voice = Field(default_factory=Voice)
+    caption_style: CaptionStyle = Field(default_factory=CaptionStyle)
+    palette: Palette = Field(default_factory=Palette)
+    references: list[Reference] = Field(min_length=1)
+
+
+# --- trends ----------------------------------------------------------------------------------
+
+TrendPlatform = Literal["youtube", "tiktok"]
+
+
+class TrendItem(BaseModel):
+    """One trending short video, normalized from any source."""
+
+    platform: TrendPlatform
+    external_id: str = Field(min_length=1)
+    source: str
+    title: str
+    description: str = ""
+    hashtags: list[str] = Field(default_factory=list)
+    views: int = Field(ge=0)
+    likes: int = Field(0, ge=0)
+    comments: int = Field(0, ge=0)
+    shares: int = Field(0, ge=0)
+    duration_seconds: float = Field(ge=0)
+    creator: str = ""
+    creator_id: str = ""
+    sound: str | None = None
+    video_url: str | None = None
+    thumbnail_url: str | None = None
+    posted_at: datetime
+
+
+class TrendCluster(BaseModel):
+    cluster_id: int
+    label: str
+    size: int = Field(ge=1)
+    keywords: list[str]
+    hashtags: list[str]
+    example_titles: list[str]
+    mean_velocity: float
+
+
+class RankedTrend(BaseModel):
+    platform: TrendPlatform
+    external_id: str
+    title: str
+    velocity: float
+    style: Style
+    hook_type: str
+
+
+class Recommendation(BaseModel):
+    text: str
+    cluster_id: int
+
+
+class DurationStats(BaseModel):
+    mean: float
+    median: float
+    p25: float
+    p75: float
+    minimum: float
+    maximum: float
+
+
+class TrendReport(BaseModel):
+    """The analysis of one job's snapshot; the plan is built from it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    analysed_count: int = Field(ge=0)
+    top_trends: list[RankedTrend]
+    style_distribution: dict[str, int]
+    hook_types: dict[str, int]
+    duration_stats: DurationStats
+    clusters: list[TrendCluster]
+    top_hashtags: list[str]
+    recommendations: list[Recommendation]
+    recommended_style: Style
+    recommended_duration_seconds: int = Field(ge=5, le=180)
+    top_hooks: list[str] = Field(description="example hook lines from the fastest-rising videos")
+    summary: str
+
+
+# --- production plan -------------------------------------------------------------------------
+
+
+class Scene(Strict):
+    scene_number: int = Field(ge=1)
+    duration_seconds: float = Field(gt=0)
+    visual_prompt: str = Field(min_length=1)
+    transition: Literal["cut", "fade", "slide", "zoom"] = "cut"
+
+
+class TextOverlay(Strict):
+    text: str = Field(min_length=1)
+    start: float = Field(ge=0)
+    end: float = Field(gt=0)
+    position: Position = "center"
+    style: Literal["hook", "cta", "callout"] = "callout"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TextOverlay:
+        if self.end <= self.start:
+            raise ValueError("overlay end must be after its start")
+        return self
+
+
+class ProductionPlan(Strict):
+    """Everything the media and composition stages need to make one video."""
+
+    title: str = Field(min_length=1, max_length=100)
+    description: str = Field(min_length=1, max_length=5000)
+    video_prompt: str = Field(min_length=1)
+    duration_target: float = Field(ge=5, le=180)
+    aspect_ratio: Literal["9:16", "1:1"] = "9:16"
+    scenes: list[Scene] = Field(min_length=1)
+    voiceover_sentences: list[str] = Field(min_length=1)
+    hook_text: str = Field(min_length=1)
+    cta_text: str = Field(min_length=1)
+    text_overlays: list[TextOverlay] = Field(default_factory=list)
+    hashtags: list[str] = Field(min_length=1)
+
+    @property
+    def voiceover_script(self) -> str:
+        return " ".join(self.voiceover_sentences)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.voiceover_script.split())
+
+
+# --- media -----------------------------------------------------------------------------------
+
+
+class WordTiming(BaseModel):
+    text: str
+    start_ms: int = Field(ge=0)
+    end_ms: int = Field(ge=0)
+
+
+class SentenceTiming(BaseModel):
+    text: str
+    start_ms: int = Field(ge=0)
+    end_ms: int = Field(ge=0)
+    words: list[WordTiming]
+
+
+class Narration(BaseModel):
+    """A voiceover file and the exact timings captions are cut from."""
+
+    audio_path: str
+    duration_ms: int = Field(gt=0)
+    sample_rate: int
+    sentences: list[SentenceTiming]
+    provider: str
+    voice: str
+    characters: int
+    cost_usd: float = 0.0
+    words_per_minute: int | None = None
+
+    @property
+    def words(self) -> list[WordTiming]:
+        return [w for s in self.sentences for w in s.words]
+
+
+class Clip(BaseModel):
+    path: str
+    scene_number: int
+    duration_seconds: float = Field(gt=0)
+    width: int
+    height: int
+    fps: int
+    provider: str
+    cost_usd: float = 0.0
+    source_url: str | None = None
+
+
+class Footage(BaseModel):
+    """Background clips in play order; together they cover the narration."""
+
+    clips: list[Clip] = Field(min_length=1)
+    provider: str
+    cost_usd: float = 0.0
+
+    @property
+    def duration_seconds(self) -> float:
+        return sum(c.duration_seconds for c in self.clips)
+
+
+class ProviderUsage(BaseModel):
+    """What one provider call cost, for metadata and the videos cost breakdown."""
+
+    provider: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    characters: int = 0
+    seconds: float = 0.0
+    cost_usd: float = 0.0

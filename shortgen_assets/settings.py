@@ -1,0 +1,100 @@
+"""Settings from the environment (`SHORTGEN_*`, `.env`): folders, databases and provider choices.
+
+Relative paths are resolved against the working directory once, so the CLI, the webserver, the
+daemon and the run processes they spawn all agree on the same absolute folders.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DAGSTER_YAML = """\
+# Written by shortgen: embedded SQLite storage. config/dagster-postgres.yaml is the Postgres one.
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: {max_runs}
+run_retries:
+  enabled: true
+  max_retries: 0
+telemetry:
+  enabled: false
+"""
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a shortgen installation."""
+
+    model_config = SettingsConfigDict(env_prefix="SHORTGEN_", env_file=".env", extra="ignore")
+
+    home: Path = Path(".shortgen")
+    output_dir: Path = Path("output")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; SQLite under home if unset")
+    dagster_home: Path | None = Field(None, validation_alias="DAGSTER_HOME")
+    default_theme: Path = Path("config/themes/default.yaml")
+
+    trend_sources: Annotated[list[Literal["sample", "youtube", "tiktok"]], NoDecode] = ["sample"]
+    llm_provider: Literal["offline", "anthropic"] = "offline"
+    tts_provider: Literal["espeak", "openai", "elevenlabs"] = "espeak"
+    footage_provider: Literal["procedural", "pexels", "fal"] = "procedural"
+    publisher: Literal["dry_run", "youtube"] = "dry_run"
+    anthropic_model: str = "claude-sonnet-4-5"
+
+    min_trends: int = Field(10, ge=1)
+    max_trends: int = Field(50, ge=1, le=500)
+    video_width: int = Field(1080, ge=144, le=4096)
+    video_height: int = Field(1920, ge=144, le=4096)
+    fps: int = Field(30, ge=1, le=60)
+    max_concurrent_runs: int = Field(2, ge=1)
+    step_retries: int = Field(2, ge=0, le=10, description="Dagster retries of a provider step")
+    step_retry_delay_seconds: float = Field(5.0, ge=0)
+
+    @field_validator("trend_sources", mode="before")
+    @classmethod
+    def _split_sources(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("home", "output_dir", "default_theme", "dagster_home")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def app_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'shortgen.db'}"
+
+    @property
+    def dagster_home_dir(self) -> Path:
+        return self.dagster_home or self.home / "dagster"
+
+    @property
+    def work_dir(self) -> Path:
+        """Intermediate media (voiceover, footage) per job, apart from the user-facing output."""
+        return self.home / "work"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def prepare_dagster_home(settings: Settings) -> Path:
+    """Create DAGSTER_HOME with a SQLite `dagster.yaml` if it has none, and export it."""
+    home = settings.dagster_home_dir
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        tmp = config.with_suffix(".yaml.tmp")
+        tmp.write_text(DAGSTER_YAML.format(max_runs=settings.max_concurrent_runs))
+        os.replace(tmp, config)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

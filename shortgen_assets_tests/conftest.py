@@ -1,0 +1,125 @@
+"""Shared fixtures: an isolated shortgen installation per test, on SQLite or on PostgreSQL.
+
+Postgres tests run against the machine's server (SHORTGEN_TEST_PG, default
+postgresql+psycopg2://postgres@127.0.0.1:5432); each test gets fresh databases. Without a
+server they are skipped locally, and under CI=true they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from dagster import DagsterInstance
+from sqlalchemy import create_engine, text
+
+from shortgen_assets.settings import Settings, get_settings, prepare_dagster_home
+
+PG_SERVER = os.environ.get("SHORTGEN_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432")
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_THEME = PROJECT / "config" / "themes" / "default.yaml"
+
+
+def _pg_admin():  # type: ignore[no-untyped-def]
+    return create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+
+
+def _pg_available() -> str | None:
+    try:
+        with _pg_admin().connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server"
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    problem = _pg_available()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {PG_SERVER} is unreachable under CI: {problem}")
+        pytest.skip(f"PostgreSQL at {PG_SERVER} is unreachable: {problem}")
+    return PG_SERVER
+
+
+@pytest.fixture
+def pg_database(pg_server: str) -> Iterator[callable]:  # type: ignore[valid-type]
+    """Factory for fresh Postgres databases, dropped after the test."""
+    created: list[str] = []
+
+    def make(label: str) -> str:
+        name = f"shortgen_test_{label}_{uuid.uuid4().hex[:10]}"
+        with _pg_admin().connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return f"{pg_server}/{name}"
+
+    yield make
+    from shortgen_assets.db import session as db_session
+
+    for url, engine in list(db_session._engines.items()):
+        if any(url.endswith(name) for name in created):
+            engine.dispose()
+            del db_session._engines[url]
+    with _pg_admin().connect() as connection:
+        for name in created:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def small_video_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests render small, short videos: same pipeline, a fraction of the pixels."""
+    monkeypatch.setenv("SHORTGEN_VIDEO_WIDTH", "270")
+    monkeypatch.setenv("SHORTGEN_VIDEO_HEIGHT", "480")
+
+
+@pytest.fixture
+def quick_theme(tmp_path: Path) -> Path:
+    """The default theme cut to a 6-second video."""
+    data = yaml.safe_load(DEFAULT_THEME.read_text())
+    data["duration_seconds"] = 6
+    path = tmp_path / "quick.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def installation(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Settings]:
+    """Settings for an isolated installation on the requested backend."""
+    home = tmp_path / "home"
+    monkeypatch.chdir(PROJECT)
+    monkeypatch.setenv("SHORTGEN_HOME", str(home))
+    monkeypatch.setenv("SHORTGEN_OUTPUT_DIR", str(tmp_path / "output"))
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    monkeypatch.setenv("SHORTGEN_STEP_RETRIES", "0")
+    monkeypatch.delenv("SHORTGEN_DATABASE_URL", raising=False)
+    small_video_env(monkeypatch)
+    if backend == "postgres":
+        make = request.getfixturevalue("pg_database")
+        monkeypatch.setenv("SHORTGEN_DATABASE_URL", make("app"))
+        dagster_url = make("dagster")
+        (home / "dagster").mkdir(parents=True)
+        config = {"storage": {"postgres": {"postgres_url": dagster_url}}}
+        (home / "dagster" / "dagster.yaml").write_text(yaml.safe_dump(config))
+    get_settings.cache_clear()
+    settings = get_settings()
+    prepare_dagster_home(settings)
+    yield settings
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def instance(installation: Settings) -> Iterator[DagsterInstance]:
+    with DagsterInstance.get() as dagster_instance:
+        yield dagster_instance
