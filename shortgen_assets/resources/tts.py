@@ -10,11 +10,7 @@ narration overruns its target by more than `max_overrun`.
 from __future__ import annotations
 
 import base64
-import bisect
-import difflib
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,44 +28,25 @@ from shortgen_assets.domain.audio import (
     samples_to_ms,
     write_wav,
 )
-from shortgen_assets.domain.schemas import (
-    Narration,
-    ProviderUsage,
-    SentenceTiming,
-    Voice,
-    WordTiming,
+from shortgen_assets.domain.narration_timing import (
+    AlignmentError,
+    Piece,
+    Take,
+    aligned_sentence,
+    index_map,
+    join_pieces,
+    starts_from_offsets,
+    trim_take,
+    weighted_starts,
 )
+from shortgen_assets.domain.schemas import Narration, ProviderUsage, Voice
 from shortgen_assets.resources.http import ProviderError, send
 
-TOKEN = re.compile(r"\S+")
 SILENT_RMS_DBFS = -50.0
-LEAD_MS = 40  # silence kept before the first word
-TAIL_MS = 150  # silence kept after the last word
 FIT_ATTEMPTS = 3
 OPENAI_SAMPLE_RATE = 24_000  # what /v1/audio/speech returns for wav and pcm
 OPENAI_SPEED = (0.25, 4.0)
 ELEVENLABS_SPEED = (0.7, 1.2)
-# Extra weight (in characters) for the pause a reader makes after punctuation (OpenAI timings).
-PAUSE_WEIGHT = {",": 3, ";": 4, ":": 4, ".": 6, "!": 6, "?": 6}
-
-
-@dataclass
-class _Piece:
-    """One sentence's audio; `starts` maps token index -> start ms within the piece."""
-
-    text: str
-    samples: np.ndarray
-    sample_rate: int
-    starts: dict[int, int]
-    end_ms: int
-
-
-@dataclass
-class _Take:
-    samples: np.ndarray
-    sample_rate: int
-    sentences: list[SentenceTiming]
-    characters: int
 
 
 class TTSResource(ConfigurableResource):
@@ -120,7 +97,7 @@ class TTSResource(ConfigurableResource):
         speed, characters = 1.0, 0
         with httpx.Client(timeout=self.timeout_seconds) as client:
             for _ in range(FIT_ATTEMPTS):
-                take = _trim(self._render(client, spoken, voice, speed))
+                take = trim_take(self._render(client, spoken, voice, speed))
                 characters += take.characters
                 seconds = take.samples.size / take.sample_rate
                 faster = self._clamp_speed(voice, speed * seconds / target_seconds)
@@ -155,13 +132,13 @@ class TTSResource(ConfigurableResource):
 
     # --- provider dispatch ---------------------------------------------------------------
 
-    def _render(self, client: httpx.Client, spoken: list[str], voice: Voice, speed: float) -> _Take:
+    def _render(self, client: httpx.Client, spoken: list[str], voice: Voice, speed: float) -> Take:
         if self.provider == "espeak":
             rate = espeak.clamp_rate(round(voice.words_per_minute * speed))
-            return _join([_espeak_piece(text, voice, rate) for text in spoken])
+            return join_pieces([_espeak_piece(text, voice, rate) for text in spoken])
         if self.provider == "openai":
             pieces = [self._openai_piece(client, text, voice, speed) for text in spoken]
-            return _join(pieces)
+            return join_pieces(pieces)
         return self._elevenlabs_take(client, spoken, voice, speed)
 
     def _clamp_speed(self, voice: Voice, speed: float) -> float:
@@ -198,7 +175,7 @@ class TTSResource(ConfigurableResource):
                 "elevenlabs: no API key; set elevenlabs_api_key (ELEVENLABS_API_KEY)"
             )
 
-    def _ensure_audible(self, take: _Take, voice: Voice) -> None:
+    def _ensure_audible(self, take: Take, voice: Voice) -> None:
         level = measure_level(take.samples)
         if take.samples.size == 0 or level.rms_dbfs < SILENT_RMS_DBFS:
             raise ProviderError(
@@ -223,7 +200,7 @@ class TTSResource(ConfigurableResource):
 
     # --- OpenAI ----------------------------------------------------------------------------
 
-    def _openai_piece(self, client: httpx.Client, text: str, voice: Voice, speed: float) -> _Piece:
+    def _openai_piece(self, client: httpx.Client, text: str, voice: Voice, speed: float) -> Piece:
         """One sentence from POST /v1/audio/speech; word timings weighted by characters.
 
         OpenAI speech returns no timings. Each sentence is its own request, so sentence
@@ -251,14 +228,14 @@ class TTSResource(ConfigurableResource):
         first, last = audible_bounds(samples, OPENAI_SAMPLE_RATE) or (0, samples.size)
         start_ms = samples_to_ms(first, OPENAI_SAMPLE_RATE)
         end_ms = samples_to_ms(last, OPENAI_SAMPLE_RATE)
-        starts = _weighted_starts(text, start_ms, end_ms)
-        return _Piece(text, samples, OPENAI_SAMPLE_RATE, starts, end_ms)
+        starts = weighted_starts(text, start_ms, end_ms)
+        return Piece(text, samples, OPENAI_SAMPLE_RATE, starts, end_ms)
 
     # --- ElevenLabs ------------------------------------------------------------------------
 
     def _elevenlabs_take(
         self, client: httpx.Client, spoken: list[str], voice: Voice, speed: float
-    ) -> _Take:
+    ) -> Take:
         """The whole narration from /with-timestamps; words timed from the character alignment."""
         text = " ".join(spoken)
         body: dict[str, Any] = {"text": text, "model_id": self.elevenlabs_model}
@@ -288,152 +265,28 @@ class TTSResource(ConfigurableResource):
             ) from None
         sample_rate = _elevenlabs_rate(self.elevenlabs_output_format)
         samples = _decode("elevenlabs", audio, sample_rate)
-        to_alignment = _index_map(text, characters)
+        to_alignment = index_map(text, characters)
         sentences, offset = [], 0
         for sentence in spoken:
             begin = text.index(sentence, offset)
             offset = begin + len(sentence)
-            sentences.append(_aligned_sentence(sentence, begin, to_alignment, starts, ends))
-        return _Take(samples, sample_rate, sentences, len(text))
+            try:
+                sentences.append(aligned_sentence(sentence, begin, to_alignment, starts, ends))
+            except AlignmentError as exc:
+                raise ProviderError(f"elevenlabs: {exc}") from None
+        return Take(samples, sample_rate, sentences, len(text))
 
 
-# --- timing assembly (shared by providers) -----------------------------------------------------
-
-
-def _espeak_piece(text: str, voice: Voice, rate: int) -> _Piece:
+def _espeak_piece(text: str, voice: Voice, rate: int) -> Piece:
     """One sentence from espeak-ng; a token starts at the first WORD event inside it."""
     try:
         speech = espeak.speak(text, voice.name, rate, voice.pitch)
     except espeak.EspeakError as exc:
         raise ProviderError(f"espeak: {exc}") from None
-    token_starts = [m.start() for m in TOKEN.finditer(text)]
-    starts: dict[int, int] = {}
-    for word in speech.words:
-        index = max(0, bisect.bisect_right(token_starts, word.start) - 1)
-        starts.setdefault(index, word.audio_ms)
+    starts = starts_from_offsets(text, ((word.start, word.audio_ms) for word in speech.words))
     bounds = audible_bounds(speech.samples, speech.sample_rate)
     end_ms = samples_to_ms(bounds[1], speech.sample_rate) if bounds else speech.duration_ms
-    return _Piece(text, speech.samples, speech.sample_rate, starts, end_ms)
-
-
-def _join(pieces: list[_Piece]) -> _Take:
-    """Concatenate sentence pieces; timings become offsets into the joined audio."""
-    rate = pieces[0].sample_rate
-    sentences, offset = [], 0
-    for piece in pieces:
-        offset_ms = samples_to_ms(offset, rate)
-        words = _timed_words(piece.text, piece.starts, piece.end_ms, offset_ms)
-        sentences.append(_sentence(piece.text, words))
-        offset += piece.samples.size
-    samples = np.concatenate([p.samples for p in pieces]).astype(np.int16)
-    return _Take(samples, rate, sentences, sum(len(p.text) for p in pieces))
-
-
-def _timed_words(
-    text: str, starts: dict[int, int], end_ms: int, offset_ms: int
-) -> list[WordTiming]:
-    """Whitespace tokens with start/end ms; a token with no (or no later) start joins the previous.
-
-    A word ends where the next one starts; the last ends at the sentence's last audible sample.
-    """
-    merged: list[list[Any]] = []  # [text, start_ms]
-    orphans: list[str] = []
-    for index, token in enumerate(TOKEN.findall(text)):
-        start = starts.get(index)
-        if start is None or (merged and start <= merged[-1][1]):
-            if merged:
-                merged[-1][0] += f" {token}"
-            else:
-                orphans.append(token)
-            continue
-        merged.append([" ".join([*orphans, token]), start])
-        orphans = []
-    if not merged:
-        merged = [[" ".join(orphans), 0]]
-    ends = [start for _, start in merged[1:]] + [max(end_ms, merged[-1][1] + 1)]
-    return [
-        WordTiming(text=word, start_ms=offset_ms + start, end_ms=offset_ms + end)
-        for (word, start), end in zip(merged, ends, strict=True)
-    ]
-
-
-def _sentence(text: str, words: list[WordTiming]) -> SentenceTiming:
-    return SentenceTiming(
-        text=text, start_ms=words[0].start_ms, end_ms=words[-1].end_ms, words=words
-    )
-
-
-def _weighted_starts(text: str, start_ms: int, end_ms: int) -> dict[int, int]:
-    tokens = TOKEN.findall(text)
-    weights = [len(t) + PAUSE_WEIGHT.get(t[-1], 0) for t in tokens]
-    total, done, starts = sum(weights), 0, {}
-    for index, weight in enumerate(weights):
-        starts[index] = start_ms + round((end_ms - start_ms) * done / total)
-        done += weight
-    return starts
-
-
-def _index_map(text: str, aligned: str) -> dict[int, int]:
-    """Position in `text` -> position in the provider's aligned characters, where they agree."""
-    if text == aligned:
-        return {i: i for i in range(len(text))}
-    matcher = difflib.SequenceMatcher(a=text, b=aligned, autojunk=False)
-    return {
-        block.a + k: block.b + k
-        for block in matcher.get_matching_blocks()
-        for k in range(block.size)
-    }
-
-
-def _aligned_sentence(
-    sentence: str,
-    begin: int,
-    to_alignment: dict[int, int],
-    starts: list[float],
-    ends: list[float],
-) -> SentenceTiming:
-    word_starts: dict[int, int] = {}
-    last_end = 0
-    for index, match in enumerate(TOKEN.finditer(sentence)):
-        positions = [
-            to_alignment[p]
-            for p in range(begin + match.start(), begin + match.end())
-            if p in to_alignment
-        ]
-        if positions:
-            word_starts[index] = round(starts[positions[0]] * 1000)
-            last_end = max(last_end, round(ends[positions[-1]] * 1000))
-    if not word_starts:
-        raise ProviderError(f"elevenlabs: the alignment does not cover the sentence {sentence!r}")
-    return _sentence(sentence, _timed_words(sentence, word_starts, last_end, 0))
-
-
-def _trim(take: _Take) -> _Take:
-    """Cut silence before the first word and after the last, keeping short margins."""
-    rate = take.sample_rate
-    bounds = audible_bounds(take.samples, rate)
-    if bounds is None:
-        return take
-    cut = max(0, bounds[0] - rate * LEAD_MS // 1000)
-    stop = min(take.samples.size, bounds[1] + rate * TAIL_MS // 1000)
-    cut_ms, limit_ms = samples_to_ms(cut, rate), samples_to_ms(stop - cut, rate)
-
-    def shift(ms: int) -> int:
-        return max(0, min(limit_ms, ms - cut_ms))
-
-    sentences = [
-        SentenceTiming(
-            text=s.text,
-            start_ms=shift(s.start_ms),
-            end_ms=shift(s.end_ms),
-            words=[
-                WordTiming(text=w.text, start_ms=shift(w.start_ms), end_ms=shift(w.end_ms))
-                for w in s.words
-            ],
-        )
-        for s in take.sentences
-    ]
-    return _Take(take.samples[cut:stop], rate, sentences, take.characters)
+    return Piece(text, speech.samples, speech.sample_rate, starts, end_ms)
 
 
 def _decode(provider: str, data: bytes, sample_rate: int) -> np.ndarray:
