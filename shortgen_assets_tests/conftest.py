@@ -32,7 +32,7 @@ def _pg_available() -> str | None:
     try:
         with _pg_admin().connect() as connection:
             connection.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server"
+    except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
 
@@ -47,28 +47,30 @@ def pg_server() -> str:
     return PG_SERVER
 
 
-@pytest.fixture
-def pg_database(pg_server: str) -> Iterator[callable]:  # type: ignore[valid-type]
-    """Factory for fresh Postgres databases, dropped after the test."""
-    created: list[str] = []
+class PgDatabases:
+    """Creates fresh Postgres databases and drops them (and their pooled engines) afterwards."""
 
-    def make(label: str) -> str:
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.created: list[str] = []
+
+    def make(self, label: str) -> str:
         name = f"shortgen_test_{label}_{uuid.uuid4().hex[:10]}"
         with _pg_admin().connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-        created.append(name)
-        return f"{pg_server}/{name}"
+        self.created.append(name)
+        return f"{self.server}/{name}"
 
-    yield make
-    from shortgen_assets.db import session as db_session
+    def drop_all(self) -> None:
+        from shortgen_assets.db import session as db_session
 
-    for url, engine in list(db_session._engines.items()):
-        if any(url.endswith(name) for name in created):
-            engine.dispose()
-            del db_session._engines[url]
-    with _pg_admin().connect() as connection:
-        for name in created:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for url, engine in list(db_session._engines.items()):
+            if any(url.endswith(name) for name in self.created):
+                engine.dispose()
+                del db_session._engines[url]
+        with _pg_admin().connect() as connection:
+            for name in self.created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def small_video_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,31 +94,38 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def installation(
-    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> Iterator[Settings]:
-    """Settings for an isolated installation on the requested backend."""
-    home = tmp_path / "home"
+def install(
+    root: Path, backend: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Settings:
+    """Point every setting at a fresh installation under `root` on `backend`."""
+    home = root / "home"
     monkeypatch.chdir(PROJECT)
     monkeypatch.setenv("SHORTGEN_HOME", str(home))
-    monkeypatch.setenv("SHORTGEN_OUTPUT_DIR", str(tmp_path / "output"))
+    monkeypatch.setenv("SHORTGEN_OUTPUT_DIR", str(root / "output"))
     monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
     monkeypatch.setenv("SHORTGEN_STEP_RETRIES", "0")
     monkeypatch.delenv("SHORTGEN_DATABASE_URL", raising=False)
     small_video_env(monkeypatch)
     if backend == "postgres":
-        make = request.getfixturevalue("pg_database")
-        monkeypatch.setenv("SHORTGEN_DATABASE_URL", make("app"))
-        dagster_url = make("dagster")
+        databases = PgDatabases(request.getfixturevalue("pg_server"))
+        request.addfinalizer(databases.drop_all)
+        monkeypatch.setenv("SHORTGEN_DATABASE_URL", databases.make("app"))
         (home / "dagster").mkdir(parents=True)
-        config = {"storage": {"postgres": {"postgres_url": dagster_url}}}
+        config = {"storage": {"postgres": {"postgres_url": databases.make("dagster")}}}
         (home / "dagster" / "dagster.yaml").write_text(yaml.safe_dump(config))
     get_settings.cache_clear()
+    request.addfinalizer(get_settings.cache_clear)
     settings = get_settings()
     prepare_dagster_home(settings)
-    yield settings
-    get_settings.cache_clear()
+    return settings
+
+
+@pytest.fixture
+def installation(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Settings:
+    """Settings for an isolated installation on the requested backend."""
+    return install(tmp_path, backend, monkeypatch, request)
 
 
 @pytest.fixture

@@ -13,13 +13,22 @@ from shortgen_assets.domain.themes import load_theme
 
 
 def request_jobs(
-    session: Session, theme: Theme, theme_path: Path | None, count: int = 1, source: str = "cli"
+    session: Session,
+    theme: Theme,
+    theme_path: Path | None,
+    count: int = 1,
+    source: str = "cli",
+    status: str = "requested",
 ) -> list[int]:
-    """Insert `count` requested jobs with the theme snapshot; the sensor picks them up."""
+    """Insert `count` jobs with the theme snapshot; the sensor picks up `requested` ones.
+
+    A caller that runs the job itself (the demo) inserts it as `queued`, so no sensor launches it
+    a second time.
+    """
     snapshot = theme.model_dump(mode="json")
     jobs = [
         Job(
-            status="requested",
+            status=status,
             theme_name=theme.name,
             theme_path=str(theme_path) if theme_path else None,
             theme=snapshot,

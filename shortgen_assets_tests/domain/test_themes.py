@@ -43,7 +43,10 @@ DEFECTS: dict[str, tuple[bytes, str]] = {
         _with(palette={**GOOD["palette"], "primary": "blue"}).encode(),
         "'blue' is not a colour; write it as #RRGGBB",
     ),
-    "not_utf8": (_with(product="Café").encode("utf-8").replace(b"Caf\xc3\xa9", b"Caf\xe9"), "not UTF-8"),
+    "not_utf8": (
+        _with(product="Café").encode("utf-8").replace(b"Caf\xc3\xa9", b"Caf\xe9"),
+        "not UTF-8",
+    ),
     "not_a_mapping": (b"- just\n- a list\n", "the theme is a list"),
     "no_references": (_with(references=[]).encode(), "field 'references'"),
     "bad_platform": (_with(platform="myspace").encode(), "field 'platform'"),

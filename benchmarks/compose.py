@@ -1,0 +1,357 @@
+"""Composition versus the encode floor: wall time, CPU time and peak RSS, median of N runs.
+
+The floor is ffmpeg re-encoding the same background footage with the same encoder settings and
+nothing else; the composer adds captions (with active-word highlights), hook and CTA overlays,
+voice, a ducked generated music bed and loudness mastering. Both are measured in the same run,
+alternating, so machine noise hits them alike. The composer runs in a child Python process: its
+CPU time is that process plus its ffmpeg children, its peak RSS the Python peak plus the largest
+ffmpeg child peak (an upper bound of what runs at once).
+
+    python benchmarks/compose.py                 # 30 s and 60 s at 1080x1920, 3 runs each
+    python benchmarks/compose.py --quick         # 360x640, 6 s and 12 s, 1 run: a smoke test
+    python benchmarks/compose.py --runs 5 --seconds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from shortgen_assets.domain.composition import CompositionRequest, compose
+from shortgen_assets.domain.media import ffmpeg_exe, run_ffmpeg
+from shortgen_assets.domain.music import write_wav
+from shortgen_assets.domain.schemas import (
+    Clip,
+    Footage,
+    Narration,
+    ProductionPlan,
+    Scene,
+    SentenceTiming,
+    Voice,
+    WordTiming,
+)
+
+SENTENCES = [
+    "Stop scrolling, because this one habit changes how your mornings feel.",
+    "Most people start the day by checking their phone before they even sit up.",
+    "Instead, drink a full glass of water and open the curtains right away.",
+    "Daylight resets your body clock faster than any alarm or coffee ever could.",
+    "Then write down the single task that would make today a good day.",
+    "Do it before lunch, and everything else becomes a bonus you can enjoy.",
+]
+CLIP_SECONDS = 5
+SOURCES = [  # (lavfi source at reduced size, upscale factor): procedural-looking motion
+    ("testsrc2=s={w}x{h}:r={fps}", 1),
+    ("gradients=s={w4}x{h4}:r={fps}:speed=0.03:c0=0x1E3A8A:c1=0x0EA5E9:c2=0xF59E0B:n=3", 4),
+    ("mandelbrot=s={w4}x{h4}:r={fps}:start_scale=2:end_scale=0.05", 4),
+    ("cellauto=s={w4}x{h4}:r={fps}:rule=110:random_fill_ratio=0.4:scroll=1", 4),
+    ("life=s={w4}x{h4}:r={fps}:mold=10:ratio=0.2:life_color=#F59E0B:death_color=#1E3A8A", 4),
+    ("testsrc2=s={w}x{h}:r={fps},hue=H=2*PI*t/5", 1),
+]
+
+
+def build_footage(work: Path, width: int, height: int, fps: int, seconds: float) -> Footage:
+    clips = []
+    for index in range(int(np.ceil(seconds / CLIP_SECONDS))):
+        path = work / f"clip_{width}x{height}_{index:02d}.mp4"
+        source, factor = SOURCES[index % len(SOURCES)]
+        if not path.exists():
+            spec = source.format(w=width, h=height, w4=width // 4, h4=height // 4, fps=fps)
+            scale = f",scale={width}:{height}:flags=bicubic" if factor > 1 else ""
+            args = ["-f", "lavfi", "-i", f"{spec}{scale},format=yuv420p", "-t", str(CLIP_SECONDS)]
+            args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-r", str(fps)]
+            run_ffmpeg([*args, str(path)], what=f"rendering benchmark clip {path.name}")
+        clips.append(
+            Clip(
+                path=str(path),
+                scene_number=index + 1,
+                duration_seconds=CLIP_SECONDS,
+                width=width,
+                height=height,
+                fps=fps,
+                provider="benchmark",
+            )
+        )
+    return Footage(clips=clips, provider="benchmark")
+
+
+def synthetic_voice(path: Path, sentences: list[str], seconds: float) -> Narration:
+    """A voice-like signal (gliding harmonic buzz per word) with exact word timings."""
+    rate, words = 24_000, [s.split() for s in sentences]
+    total_chars = sum(len(w) + 2 for ws in words for w in ws)
+    ms_per_char = (seconds * 1000 - 400 - 250 * len(sentences)) / total_chars
+    samples = np.zeros(round(seconds * rate), dtype=np.float32)
+    timed, cursor = [], 200.0
+    for sentence_words in words:
+        spoken = []
+        for word in sentence_words:
+            length = (len(word) + 2) * ms_per_char
+            start, end = round(cursor), round(cursor + length * 0.85)
+            a, b = start * rate // 1000, end * rate // 1000
+            t = np.arange(b - a) / rate
+            phase = 2 * np.pi * np.cumsum(150 + 30 * np.sin(2 * np.pi * 4 * t)) / rate
+            buzz = sum(np.sin(k * phase) / k for k in range(1, 14))
+            samples[a:b] = 0.25 * buzz * np.hanning(b - a)
+            spoken.append(WordTiming(text=word, start_ms=start, end_ms=end))
+            cursor += length
+        timed.append(
+            SentenceTiming(
+                text=" ".join(sentence_words),
+                start_ms=spoken[0].start_ms,
+                end_ms=spoken[-1].end_ms,
+                words=spoken,
+            )
+        )
+        cursor += 250
+    write_wav(path, samples, rate)
+    return Narration(
+        audio_path=str(path),
+        duration_ms=round(seconds * 1000),
+        sample_rate=rate,
+        sentences=timed,
+        provider="synthetic",
+        voice="buzz",
+        characters=sum(len(s) for s in sentences),
+    )
+
+
+def build_narration(work: Path, sentences: list[str], seconds: float) -> Narration:
+    """Real espeak speech when the TTS resource is available, else the synthetic voice."""
+    path = work / f"voice_{seconds:g}.wav"
+    try:
+        from shortgen_assets.resources.tts import TTSResource
+    except ImportError:
+        return synthetic_voice(path, sentences, seconds)
+    voice = Voice(words_per_minute=round(sum(len(s.split()) for s in sentences) * 60 / seconds))
+    return TTSResource(provider="espeak").synthesize(sentences, voice, path, seconds)
+
+
+def build_request(work: Path, width: int, height: int, seconds: float, tag: str) -> Path:
+    sentences = SENTENCES * max(1, round(seconds / 30))
+    if seconds < 15:
+        sentences = SENTENCES[: max(1, round(seconds / 5))]
+    narration = build_narration(work, sentences, seconds)
+    footage = build_footage(work, width, height, 30, narration.duration_ms / 1000 + 1)
+    plan = ProductionPlan(
+        title="One habit for better mornings",
+        description="A morning habit in six steps.",
+        video_prompt="calm morning light",
+        duration_target=max(5.0, seconds),
+        scenes=[Scene(scene_number=1, duration_seconds=seconds, visual_prompt="morning")],
+        voiceover_sentences=sentences,
+        hook_text="Stop scrolling!",
+        cta_text="Follow for a better morning",
+        hashtags=["#morning"],
+    )
+    request = CompositionRequest(
+        footage=footage,
+        narration=narration,
+        plan=plan,
+        out_path=work / f"composed_{tag}.mp4",
+        width=width,
+        height=height,
+        music_seed="benchmark",
+    )
+    path = work / f"request_{tag}.json"
+    path.write_text(request.model_dump_json())
+    return path
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants right now, from /proc."""
+    total_kb, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as children:
+                stack += [int(child) for child in children.read().split()]
+            with open(f"/proc/{pid}/status") as status:
+                line = next(x for x in status if x.startswith("VmRSS:"))
+            total_kb += int(line.split()[1])
+        except (OSError, StopIteration):
+            continue
+    return total_kb / 1024
+
+
+class TreeSampler(threading.Thread):
+    """Samples a process tree's total RSS every `interval` seconds; keeps the peak."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_mb = pid, interval, 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            self.peak_mb = max(self.peak_mb, _tree_rss_mb(self.pid))
+
+
+def run_measured(cmd: list[str]) -> tuple[float, resource.struct_rusage, bytes, float]:
+    """Wall time, the child's rusage (wait4: CPU includes its reaped children) and the sampled
+    peak RSS of the child and its descendants together."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    stdout = proc.stdout.read() if proc.stdout else b""
+    stderr = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    sampler.done.set()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {stderr.decode(errors='replace')[-800:]}")
+    return time.perf_counter() - started, usage, stdout, sampler.peak_mb
+
+
+def floor_run(request_path: Path) -> dict[str, float]:
+    request = CompositionRequest.model_validate_json(request_path.read_text())
+    script = request_path.with_suffix(".floor.ffconcat")
+    script.write_text("".join(f"file '{c.path}'\n" for c in request.footage.clips))
+    out = request_path.with_suffix(".floor.mp4")
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
+    cmd += [
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-i",
+        str(script),
+        "-t",
+        f"{request.narration.duration_ms / 1000:.3f}",
+    ]
+    cmd += ["-c:v", "libx264", "-preset", request.preset, "-crf", str(request.crf)]
+    cmd += [
+        "-pix_fmt",
+        "yuv420p",
+        "-r",
+        str(request.fps),
+        "-an",
+        "-movflags",
+        "+faststart",
+        str(out),
+    ]
+    wall, usage, _, sampled = run_measured(cmd)
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"wall": wall, "cpu": cpu, "rss_mb": usage.ru_maxrss / 1024, "sampled_rss_mb": sampled}
+
+
+def compose_run(request_path: Path) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--child", str(request_path)]
+    _, _, stdout, sampled = run_measured(cmd)
+    return {**json.loads(stdout), "sampled_rss_mb": sampled}
+
+
+def child(request_path: Path) -> None:
+    """Compose once in this process and report compose()'s own wall, CPU and memory."""
+    request = CompositionRequest.model_validate_json(request_path.read_text())
+    self_before = resource.getrusage(resource.RUSAGE_SELF)
+    kids_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = compose(request)
+    wall = time.perf_counter() - started
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    cpu = sum(
+        after - before
+        for after, before in [
+            (me.ru_utime, self_before.ru_utime),
+            (me.ru_stime, self_before.ru_stime),
+            (kids.ru_utime, kids_before.ru_utime),
+            (kids.ru_stime, kids_before.ru_stime),
+        ]
+    )
+    report = {
+        "wall": wall,
+        "cpu": cpu,
+        "rss_mb": (me.ru_maxrss + kids.ru_maxrss) / 1024,
+        "python_rss_mb": me.ru_maxrss / 1024,
+        "ffmpeg_rss_mb": kids.ru_maxrss / 1024,
+        "captions": result.captions,
+        "caption_images": result.caption_images,
+        "overlays": len(result.overlays),
+        "lufs": result.loudness.integrated_lufs,
+        "true_peak": result.loudness.true_peak_dbtp,
+        "duration": result.duration,
+        "phases": result.timings,
+    }
+    print(json.dumps(report))
+
+
+def measure(request_path: Path, runs: int, label: str) -> dict[str, float]:
+    floors, composes = [], []
+    for run in range(1, runs + 1):
+        floors.append(floor_run(request_path))
+        composes.append(compose_run(request_path))
+        f, c = floors[-1], composes[-1]
+        print(
+            f"  {label} run {run}: floor {f['wall']:.2f}s wall {f['cpu']:.1f}s cpu "
+            f"{f['rss_mb']:.0f} MB | compose {c['wall']:.2f}s wall {c['cpu']:.1f}s cpu "
+            f"{c['rss_mb']:.0f} MB (python {c['python_rss_mb']:.0f} + ffmpeg "
+            f"{c['ffmpeg_rss_mb']:.0f}; sampled together {c['sampled_rss_mb']:.0f}) | "
+            f"ratio {c['wall'] / f['wall']:.3f} | phases {c['phases']}",
+            flush=True,
+        )
+    median = {
+        f"{prefix}_{key}": statistics.median(r[key] for r in rows)
+        for rows, prefix in ((floors, "floor"), (composes, "compose"))
+        for key in ("wall", "cpu", "rss_mb", "sampled_rss_mb")
+    }
+    median["ratio"] = median["compose_wall"] / median["floor_wall"]
+    last = composes[-1]
+    print(
+        f"{label}: median of {runs}: floor {median['floor_wall']:.2f}s wall "
+        f"{median['floor_cpu']:.1f}s cpu {median['floor_rss_mb']:.0f} MB; compose "
+        f"{median['compose_wall']:.2f}s wall {median['compose_cpu']:.1f}s cpu "
+        f"{median['compose_rss_mb']:.0f} MB (sampled {median['compose_sampled_rss_mb']:.0f} MB); "
+        f"compose/floor {median['ratio']:.3f} "
+        f"({last['captions']} captions, {last['caption_images']} caption images, "
+        f"{last['overlays']} overlays, {last['duration']:.2f}s, {last['lufs']} LUFS, "
+        f"{last['true_peak']} dBTP)",
+        flush=True,
+    )
+    return median
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=30.0, help="short render; long is 2x")
+    parser.add_argument("--quick", action="store_true", help="360x640, 6 s and 12 s, 1 run")
+    parser.add_argument("--work", type=Path, help="keep inputs and outputs here")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    width, height, seconds, runs = 1080, 1920, args.seconds, args.runs
+    if args.quick:
+        width, height, seconds, runs = 360, 640, 6.0, 1
+    work = args.work or Path(tempfile.mkdtemp(prefix="shortgen-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"{width}x{height} @30 fps, libx264 medium crf 23, work dir {work}", flush=True)
+    results = {}
+    for length in (seconds, 2 * seconds):
+        tag = f"{width}x{height}_{length:g}s"
+        request = build_request(work, width, height, length, tag)
+        results[length] = measure(request, runs, f"{length:g}s")
+    cost = results[2 * seconds]["compose_wall"] / results[seconds]["compose_wall"]
+    print(f"{2 * seconds:g}s / {seconds:g}s compose cost: {cost:.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""Retry policy for steps that call a provider: exponential backoff with jitter.
+
+HTTP calls already retry transient errors inside a step (tenacity); this step-level policy covers
+what survives that, such as a provider outage of a minute. Run-level retries stay off in the
+instance config, so the two never multiply.
+"""
+
+from dagster import Backoff, Jitter, RetryPolicy
+
+from shortgen_assets.settings import get_settings
+
+
+def provider_retry() -> RetryPolicy:
+    settings = get_settings()
+    return RetryPolicy(
+        max_retries=settings.step_retries,
+        delay=settings.step_retry_delay_seconds,
+        backoff=Backoff.EXPONENTIAL,
+        jitter=Jitter.PLUS_MINUS,
+    )
