@@ -16,13 +16,14 @@ from shortgen_assets.assets.trend_report import trend_report
 from shortgen_assets.assets.trends import trends
 from shortgen_assets.assets.video import video
 from shortgen_assets.assets.voiceover import voiceover
-from shortgen_assets.jobs import pipeline_job, publication_job, review_job
+from shortgen_assets.jobs import pipeline_job, publication_job, review_job, trend_refresh_job
 from shortgen_assets.resources.database import AppDatabase
 from shortgen_assets.resources.footage import FootageResource
 from shortgen_assets.resources.llm import LLMResource
 from shortgen_assets.resources.publisher import PublisherResource
 from shortgen_assets.resources.trend_sources import TrendSourcesResource
 from shortgen_assets.resources.tts import TTSResource
+from shortgen_assets.schedules import theme_schedules, trend_refresh
 from shortgen_assets.sensors import all_sensors
 from shortgen_assets.settings import Settings, get_settings
 
@@ -64,7 +65,8 @@ def build_resources(settings: Settings) -> dict[str, object]:
 def build_definitions(settings: Settings) -> Definitions:
     return Definitions(
         assets=[trends, trend_report, script, voiceover, footage, video, review, publication],
-        jobs=[pipeline_job, review_job, publication_job],
+        jobs=[pipeline_job, review_job, publication_job, trend_refresh_job],
+        schedules=[*theme_schedules(settings.themes_dir), trend_refresh],
         sensors=all_sensors,
         resources=build_resources(settings),
         executor=in_process_executor,

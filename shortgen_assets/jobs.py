@@ -35,3 +35,11 @@ publication_job = define_asset_job(
     executor_def=in_process_executor,
     description="Publish one job's approved video.",
 )
+
+trend_refresh_job = define_asset_job(
+    name="trend_refresh",
+    selection=AssetSelection.assets("trends", "trend_report"),
+    partitions_def=job_partitions,
+    executor_def=in_process_executor,
+    description="Re-collect and re-analyse trends for a job (a new snapshot; history is kept).",
+)

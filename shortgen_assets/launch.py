@@ -44,12 +44,21 @@ class RunOutcome:
     seconds: float
 
 
+def failure_message(event: DagsterEvent) -> str:
+    """The user-facing reason a step failed: the Failure's own words, not Dagster's wrapper
+    ("Exceeded max_retries"), else the exception message."""
+    data = event.step_failure_data
+    if data is not None and data.user_failure_data and data.user_failure_data.description:
+        return data.user_failure_data.description.strip()
+    if data is not None and data.error is not None:
+        return data.error.message.strip()
+    return event.message or f"{event.step_key} failed"
+
+
 def _step_report(event: DagsterEvent, at: float, started: dict[str, float]) -> StepReport:
     stage = event.step_key or "?"
     failed = event.event_type == DagsterEventType.STEP_FAILURE
-    message = None
-    if failed and event.step_failure_data and event.step_failure_data.error:
-        message = event.step_failure_data.error.message.strip()
+    message = failure_message(event) if failed else None
     seconds = at - started.get(stage, at)
     return StepReport(stage=stage, succeeded=not failed, seconds=seconds, message=message)
 

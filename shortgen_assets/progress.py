@@ -90,3 +90,12 @@ def materialized_counts(instance: DagsterInstance, keys: list[str]) -> dict[str,
         for key in keys:
             counts[key] += key in done
     return counts
+
+
+def stages_to_retry(instance: DagsterInstance, job_id: int) -> list[str]:
+    """The first pipeline stage that is missing or failed, and every stage after it."""
+    states = stage_states(instance, job_id)[: len(PIPELINE_STAGES)]
+    for index, state in enumerate(states):
+        if state.state != "materialized":
+            return list(PIPELINE_STAGES[index:])
+    return []

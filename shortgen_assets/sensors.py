@@ -6,7 +6,6 @@ than a second source of truth.
 """
 
 from dagster import (
-    DagsterEvent,
     DagsterRunStatus,
     DefaultSensorStatus,
     RunFailureSensorContext,
@@ -23,7 +22,8 @@ from sqlalchemy import select
 
 from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.repository import set_job_status
-from shortgen_assets.jobs import pipeline_job, publication_job
+from shortgen_assets.jobs import LAST_STAGE, pipeline_job, publication_job
+from shortgen_assets.launch import failure_message
 from shortgen_assets.partitions import job_partitions
 from shortgen_assets.resources.database import AppDatabase
 
@@ -65,11 +65,22 @@ def _job_id(context: RunStatusSensorContext) -> int | None:
     return int(key) if key.isdigit() else None
 
 
+def _makes_video(context: RunStatusSensorContext) -> bool:
+    """Whether the run (pipeline, retry or backfill) makes the job's video.
+
+    Only such runs move jobs.status; a trend refresh or a lone upstream re-run does not.
+    """
+    run = context.dagster_run
+    if run.job_name == pipeline_job.name and not run.asset_selection:
+        return True
+    return any(key.path[-1] == LAST_STAGE for key in run.asset_selection or ())
+
+
 def _set_status(
     context: RunStatusSensorContext, app_db: AppDatabase, status: str, error: str | None = None
 ) -> None:
     job_id = _job_id(context)
-    if job_id is None:
+    if job_id is None or not _makes_video(context):
         return
     with app_db.session() as session:
         set_job_status(session, job_id, status, error=error, run_id=context.dagster_run.run_id)
@@ -77,9 +88,8 @@ def _set_status(
 
 @run_status_sensor(
     run_status=DagsterRunStatus.STARTED,
-    monitored_jobs=[pipeline_job],
     default_status=DefaultSensorStatus.RUNNING,
-    description="Marks a job running when its pipeline run starts.",
+    description="Marks a job running when a run that makes its video starts.",
 )
 def job_started(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
     _set_status(context, app_db, "running")
@@ -87,28 +97,19 @@ def job_started(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
 
 @run_status_sensor(
     run_status=DagsterRunStatus.SUCCESS,
-    monitored_jobs=[pipeline_job],
     default_status=DefaultSensorStatus.RUNNING,
-    description="Marks a job awaiting review once its pipeline run has made the video.",
+    description="Marks a job awaiting review once a run has made its video.",
 )
 def job_succeeded(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
     _set_status(context, app_db, "awaiting_review")
 
 
-def _failure_text(event: DagsterEvent) -> str:
-    data = event.step_failure_data
-    if data is not None and data.error is not None:
-        return f"{event.step_key}: {data.error.message.strip()}"
-    return event.message or f"{event.step_key} failed"
-
-
 @run_failure_sensor(
-    monitored_jobs=[pipeline_job],
     default_status=DefaultSensorStatus.RUNNING,
-    description="Marks a job failed, with the error, when its pipeline run fails.",
+    description="Marks a job failed, with the error, when a run making its video fails.",
 )
 def job_failed(context: RunFailureSensorContext, app_db: AppDatabase) -> None:
-    steps = [_failure_text(event) for event in context.get_step_failure_events()]
+    steps = [f"{e.step_key}: {failure_message(e)}" for e in context.get_step_failure_events()]
     error = "; ".join(steps) or (context.failure_event.message or "run failed")
     _set_status(context, app_db, "failed", error=error[:4000])
 

@@ -21,9 +21,12 @@ run_coordinator:
   class: QueuedRunCoordinator
   config:
     max_concurrent_runs: {max_runs}
+# Run retries cover a lost run worker only; a failed step is retried by its own RetryPolicy,
+# so the two never multiply.
 run_retries:
   enabled: true
-  max_retries: 0
+  max_retries: 1
+  retry_on_asset_or_op_failure: false
 telemetry:
   enabled: false
 """
@@ -55,6 +58,10 @@ class Settings(BaseSettings):
     max_concurrent_runs: int = Field(2, ge=1)
     step_retries: int = Field(2, ge=0, le=10, description="Dagster retries of a provider step")
     step_retry_delay_seconds: float = Field(5.0, ge=0)
+    max_concurrent_compositions: int = Field(1, ge=1, description="`video` steps at once")
+    max_concurrent_api_calls: int = Field(2, ge=1, description="steps per API provider at once")
+    themes_dir: Path = Path("config/themes")
+    inject_fault: str | None = Field(None, description="test setting: this stage fails")
 
     @field_validator("trend_sources", mode="before")
     @classmethod
@@ -63,7 +70,7 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("home", "output_dir", "default_theme", "dagster_home")
+    @field_validator("home", "output_dir", "default_theme", "dagster_home", "themes_dir")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None

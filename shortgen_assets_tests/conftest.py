@@ -19,6 +19,10 @@ from sqlalchemy import create_engine, text
 
 from shortgen_assets.settings import Settings, get_settings, prepare_dagster_home
 
+# Asset retry policies are fixed when the assets are defined (at import): failing steps in tests
+# fail at once instead of retrying with backoff.
+os.environ.setdefault("SHORTGEN_STEP_RETRIES", "0")
+
 PG_SERVER = os.environ.get("SHORTGEN_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432")
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_THEME = PROJECT / "config" / "themes" / "default.yaml"

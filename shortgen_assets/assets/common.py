@@ -19,6 +19,13 @@ from shortgen_assets.settings import get_settings
 
 
 def job_id_of(context: AssetExecutionContext) -> int:
+    """The partition's job id; also where an injected test fault strikes (SHORTGEN_INJECT_FAULT)."""
+    stage = context.asset_key.path[-1]
+    if get_settings().inject_fault == stage:
+        raise Failure(
+            f"fault injected into '{stage}' (SHORTGEN_INJECT_FAULT={stage}); unset it",
+            allow_retries=False,
+        )
     key = context.partition_key
     if not key.isdigit():
         raise Failure(
@@ -36,7 +43,7 @@ def job_theme(context: AssetExecutionContext, app_db: AppDatabase) -> tuple[int,
     try:
         return job_id, parse_theme(snapshot, f"job {job_id} theme snapshot")
     except ThemeError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(str(exc), allow_retries=False) from None
 
 
 def upstream_metadata(context: AssetExecutionContext, asset: str) -> Mapping[str, Any]:
@@ -48,7 +55,8 @@ def upstream_metadata(context: AssetExecutionContext, asset: str) -> Mapping[str
     if not records or records[0].asset_materialization is None:
         raise Failure(
             f"'{asset}' has no materialization for job {context.partition_key}; "
-            f"materialize it first (shortgen retry {context.partition_key})"
+            f"materialize it first (shortgen retry {context.partition_key})",
+            allow_retries=False,
         )
     metadata = records[0].asset_materialization.metadata
     return {key: value.value for key, value in metadata.items()}
@@ -57,7 +65,9 @@ def upstream_metadata(context: AssetExecutionContext, asset: str) -> Mapping[str
 def upstream_row_id(context: AssetExecutionContext, asset: str, field: str) -> int:
     value = upstream_metadata(context, asset).get(field)
     if not isinstance(value, int):
-        raise Failure(f"'{asset}' for job {context.partition_key} recorded no {field}")
+        raise Failure(
+            f"'{asset}' for job {context.partition_key} recorded no {field}", allow_retries=False
+        )
     return value
 
 

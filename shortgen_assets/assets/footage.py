@@ -8,6 +8,7 @@ from shortgen_assets.db.stage_rows import load_plan, save_clips
 from shortgen_assets.domain.media import probe
 from shortgen_assets.partitions import job_partitions
 from shortgen_assets.policies import provider_retry
+from shortgen_assets.pools import pool_for
 from shortgen_assets.resources.database import AppDatabase
 from shortgen_assets.resources.footage import FootageResource
 from shortgen_assets.settings import get_settings
@@ -19,6 +20,7 @@ from shortgen_assets.settings import get_settings
     deps=["script", "voiceover"],
     kinds={"python"},
     retry_policy=provider_retry(),
+    pool=pool_for("footage"),
     check_specs=[
         AssetCheckSpec("footage_covers_narration", asset="footage", blocking=True),
         AssetCheckSpec("footage_format", asset="footage", blocking=True),

@@ -11,6 +11,7 @@ from shortgen_assets.db.stage_rows import load_plan
 from shortgen_assets.domain.manifest import PublishRequest
 from shortgen_assets.partitions import job_partitions
 from shortgen_assets.policies import provider_retry
+from shortgen_assets.pools import pool_for
 from shortgen_assets.resources.database import AppDatabase
 from shortgen_assets.resources.publisher import PublisherResource
 
@@ -21,6 +22,7 @@ from shortgen_assets.resources.publisher import PublisherResource
     deps=["review"],
     kinds={"python"},
     retry_policy=provider_retry(),
+    pool=pool_for("publisher"),
     description="Publishes the approved video; launched after approval when the theme auto-posts.",
 )
 def publication(
@@ -33,7 +35,8 @@ def publication(
         if video is None or video.status != "approved":
             status = video.status if video else "gone"
             raise Failure(
-                f"video {video_id} of job {job_id} is {status}; only approved videos publish"
+                f"video {video_id} of job {job_id} is {status}; only approved videos publish",
+                allow_retries=False,
             )
         plan = load_plan(session, video.script_id)
         request = PublishRequest(

@@ -8,6 +8,7 @@ from shortgen_assets.db.stage_rows import load_report, save_script
 from shortgen_assets.domain.summaries import plan_markdown
 from shortgen_assets.partitions import job_partitions
 from shortgen_assets.policies import provider_retry
+from shortgen_assets.pools import pool_for
 from shortgen_assets.resources.database import AppDatabase
 from shortgen_assets.resources.llm import LLMResource
 
@@ -18,6 +19,7 @@ from shortgen_assets.resources.llm import LLMResource
     deps=["trend_report"],
     kinds={"python"},
     retry_policy=provider_retry(),
+    pool=pool_for("llm"),
     check_specs=[AssetCheckSpec(name, asset="script", blocking=True) for name in PLAN_CHECK_NAMES],
     description="The video production plan: scenes, narration, hook, CTA, overlays, hashtags.",
 )

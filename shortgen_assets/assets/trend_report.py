@@ -11,6 +11,7 @@ from shortgen_assets.domain.analysis import analyze_trends
 from shortgen_assets.domain.summaries import report_markdown
 from shortgen_assets.partitions import job_partitions
 from shortgen_assets.policies import provider_retry
+from shortgen_assets.pools import pool_for
 from shortgen_assets.resources.database import AppDatabase
 from shortgen_assets.resources.llm import LLMResource
 
@@ -21,6 +22,7 @@ from shortgen_assets.resources.llm import LLMResource
     deps=["trends"],
     kinds={"python", "scikitlearn"},
     retry_policy=provider_retry(),
+    pool=pool_for("llm"),
     check_specs=[AssetCheckSpec("report_consistent", asset="trend_report", blocking=True)],
     description="Engagement velocity, styles, hook types, topic clusters and recommendations.",
 )

@@ -9,6 +9,7 @@ from shortgen_assets.checks import enough_trends
 from shortgen_assets.db.stage_rows import save_snapshot
 from shortgen_assets.partitions import job_partitions
 from shortgen_assets.policies import provider_retry
+from shortgen_assets.pools import pool_for
 from shortgen_assets.resources.database import AppDatabase
 from shortgen_assets.resources.trend_sources import TrendSourcesResource
 from shortgen_assets.settings import get_settings
@@ -19,6 +20,7 @@ from shortgen_assets.settings import get_settings
     group_name="shortgen",
     kinds={"python"},
     retry_policy=provider_retry(),
+    pool=pool_for("trends"),
     check_specs=[AssetCheckSpec("enough_trends", asset="trends", blocking=True)],
     description="Trending short videos collected for this job from the configured sources.",
 )

@@ -23,6 +23,7 @@ from shortgen_assets.domain.composition import CompositionRequest, compose
 from shortgen_assets.domain.media import black_segments, measure_loudness, probe
 from shortgen_assets.domain.schemas import Footage
 from shortgen_assets.partitions import job_partitions
+from shortgen_assets.pools import COMPOSITION_POOL
 from shortgen_assets.resources.database import AppDatabase
 from shortgen_assets.settings import get_settings
 
@@ -61,6 +62,7 @@ def _cost(metadata: dict, key: str = "cost_usd") -> float:
     group_name="shortgen",
     deps=["script", "voiceover", "footage"],
     kinds={"ffmpeg"},
+    pool=COMPOSITION_POOL,
     check_specs=[AssetCheckSpec(name, asset="video", blocking=True) for name in VIDEO_CHECKS],
     description="The final vertical MP4 (H.264 + AAC, -14 LUFS) and its thumbnail, for review.",
 )

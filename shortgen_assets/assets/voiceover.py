@@ -8,6 +8,7 @@ from shortgen_assets.db.stage_rows import load_plan, save_narration
 from shortgen_assets.domain.audio import measure_level, read_wav
 from shortgen_assets.partitions import job_partitions
 from shortgen_assets.policies import provider_retry
+from shortgen_assets.pools import pool_for
 from shortgen_assets.resources.database import AppDatabase
 from shortgen_assets.resources.tts import TTSResource
 from shortgen_assets.settings import get_settings
@@ -19,6 +20,7 @@ from shortgen_assets.settings import get_settings
     deps=["script"],
     kinds={"python"},
     retry_policy=provider_retry(),
+    pool=pool_for("tts"),
     check_specs=[
         AssetCheckSpec("voiceover_audible", asset="voiceover", blocking=True),
         AssetCheckSpec("voiceover_fits_target", asset="voiceover", blocking=True),

@@ -174,7 +174,11 @@ def test_approval_auto_posts_only_when_the_theme_says_so(world: World) -> None:
     )
     assert [r.partition_key for r in tick.run_requests] == [str(world.auto_post)]
     outcome = materialize_job(
-        world.defs, world.instance, world.auto_post, stages=["publication"], job_name="publish_video"
+        world.defs,
+        world.instance,
+        world.auto_post,
+        stages=["publication"],
+        job_name="publish_video",
     )
     assert outcome.success
     video = video_of(world, world.auto_post)
