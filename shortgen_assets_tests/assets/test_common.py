@@ -7,7 +7,7 @@ from dagster import AssetKey, DagsterInstance
 from shortgen_assets.db.models import Job, TrendObservation
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.definitions import build_definitions
-from shortgen_assets.launch import materialize_job
+from shortgen_assets.launch import failure_message, materialize_job
 from shortgen_assets.settings import Settings
 
 
@@ -41,4 +41,4 @@ def test_non_integer_partition_key_fails_with_a_clear_message(
     )
     assert not result.success
     [failure] = [e for e in result.all_events if e.is_step_failure]
-    assert "is not a job id" in failure.step_failure_data.error.message
+    assert "'launch-day' is not a job id" in failure_message(failure)
