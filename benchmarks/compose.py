@@ -301,7 +301,8 @@ def measure(request_path: Path, runs: int, label: str) -> dict[str, float]:
             f"{f['rss_mb']:.0f} MB | compose {c['wall']:.2f}s wall {c['cpu']:.1f}s cpu "
             f"{c['rss_mb']:.0f} MB (python {c['python_rss_mb']:.0f} + ffmpeg "
             f"{c['ffmpeg_rss_mb']:.0f}; sampled together {c['sampled_rss_mb']:.0f}) | "
-            f"ratio {c['wall'] / f['wall']:.3f} | phases {c['phases']}",
+            f"ratio {c['wall'] / f['wall']:.3f} wall, {c['cpu'] / f['cpu']:.3f} cpu | "
+            f"load {os.getloadavg()[0]:.1f} | phases {c['phases']}",
             flush=True,
         )
     median = {
@@ -310,13 +311,14 @@ def measure(request_path: Path, runs: int, label: str) -> dict[str, float]:
         for key in ("wall", "cpu", "rss_mb", "sampled_rss_mb")
     }
     median["ratio"] = median["compose_wall"] / median["floor_wall"]
+    median["cpu_ratio"] = median["compose_cpu"] / median["floor_cpu"]
     last = composes[-1]
     print(
         f"{label}: median of {runs}: floor {median['floor_wall']:.2f}s wall "
         f"{median['floor_cpu']:.1f}s cpu {median['floor_rss_mb']:.0f} MB; compose "
         f"{median['compose_wall']:.2f}s wall {median['compose_cpu']:.1f}s cpu "
         f"{median['compose_rss_mb']:.0f} MB (sampled {median['compose_sampled_rss_mb']:.0f} MB); "
-        f"compose/floor {median['ratio']:.3f} "
+        f"compose/floor {median['ratio']:.3f} wall, {median['cpu_ratio']:.3f} cpu "
         f"({last['captions']} captions, {last['caption_images']} caption images, "
         f"{last['overlays']} overlays, {last['duration']:.2f}s, {last['lufs']} LUFS, "
         f"{last['true_peak']} dBTP)",
@@ -349,8 +351,13 @@ def main() -> None:
         tag = f"{width}x{height}_{length:g}s"
         request = build_request(work, width, height, length, tag)
         results[length] = measure(request, runs, f"{length:g}s")
-    cost = results[2 * seconds]["compose_wall"] / results[seconds]["compose_wall"]
-    print(f"{2 * seconds:g}s / {seconds:g}s compose cost: {cost:.2f}x", flush=True)
+    long, short = results[2 * seconds], results[seconds]
+    print(
+        f"{2 * seconds:g}s / {seconds:g}s compose cost: "
+        f"{long['compose_wall'] / short['compose_wall']:.2f}x wall, "
+        f"{long['compose_cpu'] / short['compose_cpu']:.2f}x cpu",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

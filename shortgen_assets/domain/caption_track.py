@@ -15,7 +15,7 @@ from functools import reduce
 from pathlib import Path
 
 from PIL import Image
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from shortgen_assets.domain.captions import (
     EDGE_MARGIN,
@@ -43,6 +43,7 @@ class CaptionTiming(BaseModel):
     word_starts_s: list[float]
     source_word_starts_ms: list[int]
 
+    @computed_field
     @property
     def drift_ms(self) -> float:
         """Largest gap between a displayed word start and the narration's word start."""

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image, ImageOps
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from shortgen_assets.domain.caption_track import (
     CaptionTiming,
@@ -108,8 +108,10 @@ class ComposedVideo(BaseModel):
     timings: dict[str, float] = Field(description="seconds per phase; captions and audio overlap")
     caption_timings: list[CaptionTiming]
 
+    @computed_field
     @property
     def max_caption_drift_ms(self) -> float:
+        """Largest gap between a caption's (or highlighted word's) first frame and its word."""
         return max((t.drift_ms for t in self.caption_timings), default=0.0)
 
 
@@ -127,15 +129,16 @@ def _concat_script(paths: list[str], out: Path) -> Path:
 
 
 def _background_filter(request: CompositionRequest, duration: float) -> str:
-    """Footage as-is when clips match the frame; scaled/cropped and padded only when needed."""
+    """Footage as-is when clips match the frame (else scaled and cropped), last frame held."""
     w, h, fps = request.width, request.height, request.fps
     steps = []
     if any((c.width, c.height, c.fps) != (w, h, fps) for c in request.footage.clips):
         steps.append(f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1")
         steps.append(f"fps={fps}")
-    shortfall = duration - request.footage.duration_seconds
-    if shortfall > 0:
-        steps.append(f"tpad=stop_mode=clone:stop_duration={shortfall + 0.5:.3f}")
+    # Hold the last frame if the clips run short of the narration (by their declared or their
+    # real length); -t cuts the output at the narration's end either way.
+    shortfall = max(0.0, duration - request.footage.duration_seconds)
+    steps.append(f"tpad=stop_mode=clone:stop_duration={shortfall + 1.0:.3f}")
     steps.append("setpts=PTS-STARTPTS")
     return f"[0:v]{','.join(steps)}[bg]"
 

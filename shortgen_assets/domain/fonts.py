@@ -70,20 +70,19 @@ class FontFace:
 @cache
 def _load(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
     font = ImageFont.truetype(str(face.path), size, index=face.index)
-    if face.weight is not None:
-        axes = font.get_variation_axes() if _is_variable(font) else []
-        if axes:
-            axis = axes[0]
-            weight = min(max(face.weight, int(axis["minimum"])), int(axis["maximum"]))
-            font.set_variation_by_axes([weight])
+    axes = _variation_axes(font) if face.weight is not None else []
+    if axes and face.weight is not None:
+        low, high = int(axes[0]["minimum"]), int(axes[0]["maximum"])
+        font.set_variation_by_axes([min(max(face.weight, low), high)])
     return font
 
 
-def _is_variable(font: ImageFont.FreeTypeFont) -> bool:
+def _variation_axes(font: ImageFont.FreeTypeFont) -> list[dict]:
+    """The font's variation axes (weight first in every bundled font); none for static fonts."""
     try:
-        return bool(font.get_variation_axes())
+        return list(font.get_variation_axes())
     except OSError:
-        return False
+        return []
 
 
 def resolve_face(name: str) -> FontFace:

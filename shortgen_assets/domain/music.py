@@ -106,7 +106,10 @@ def music_bed(seed: str, seconds: float, sample_rate: int = SAMPLE_RATE) -> np.n
     loop = _render_loop(recipe_for(seed), sample_rate)
     loop *= 0.5 / (float(np.max(np.abs(loop))) or 1.0)
     frames = max(1, round(seconds * sample_rate))
-    bed = np.tile(loop, (frames // loop.shape[0] + 1, 1))[:frames]
+    bed = np.empty((frames, 2), dtype=np.float32)
+    for at in range(0, frames, loop.shape[0]):
+        chunk = min(loop.shape[0], frames - at)
+        bed[at : at + chunk] = loop[:chunk]
     fade_in = min(frames, sample_rate)
     bed[:fade_in] *= np.linspace(0.0, 1.0, fade_in, dtype=np.float32)[:, None]
     fade_out = min(frames, 2 * sample_rate)

@@ -59,13 +59,18 @@ def decode_audio(
     cmd += ["-stream_loop", "-1"] if loop else []
     cmd += ["-i", str(path), "-t", f"{seconds:.3f}", "-vn", "-ac", str(channels)]
     cmd += ["-ar", str(sample_rate), "-f", "f32le", "-"]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
-    if proc.returncode != 0:
-        message = proc.stderr.decode(errors="replace").strip()[-400:]
-        raise MediaError(f"ffmpeg could not decode audio {path}: {message}")
-    decoded = np.frombuffer(proc.stdout, dtype="<f4").reshape(-1, channels)[:frames]
     samples = np.zeros((frames, channels), dtype=np.float32)
-    samples[: decoded.shape[0]] = decoded
+    buffer = memoryview(samples).cast("B")  # ffmpeg writes straight into the array: no copies
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        filled = 0
+        while filled < len(buffer) and (count := proc.stdout.readinto(buffer[filled:])):
+            filled += count
+        proc.stdout.read()
+        stderr = proc.stderr.read()
+    if proc.returncode != 0:
+        message = stderr.decode(errors="replace").strip()[-400:]
+        raise MediaError(f"ffmpeg could not decode audio {path}: {message}")
     return samples
 
 
@@ -89,18 +94,27 @@ def duck_gains(
     attack_s: float = 0.08,
     release_s: float = 0.3,
 ) -> np.ndarray:
-    """Linear music gain per sample: 1 away from speech, -duck_db over it, ramps in between."""
+    """Linear music gain per sample: 1 away from speech, -duck_db over it, ramps in between.
+
+    Only the ramps allocate (a fraction of a second each); the rest is filled in place.
+    """
     depth = np.zeros(frames, dtype=np.float32)
     for start, end in spans:
-        lo = max(0, math.floor((start - attack_s) * sample_rate))
-        hi = min(frames, math.ceil((end + release_s) * sample_rate))
-        if hi <= lo:
-            continue
-        t = np.arange(lo, hi, dtype=np.float64) / sample_rate
-        rise = np.clip((t - (start - attack_s)) / attack_s, 0.0, 1.0)
-        fall = np.clip(((end + release_s) - t) / release_s, 0.0, 1.0)
-        np.maximum(depth[lo:hi], np.minimum(rise, fall).astype(np.float32), out=depth[lo:hi])
-    return np.power(10.0, -duck_db * depth / 20.0, dtype=np.float32)
+        attack_at, on_at = round((start - attack_s) * sample_rate), round(start * sample_rate)
+        off_at, release_end = round(end * sample_rate), round((end + release_s) * sample_rate)
+        _raise_to(depth, attack_at, np.linspace(0.0, 1.0, on_at - attack_at, endpoint=False))
+        depth[max(0, on_at) : max(0, off_at)] = 1.0
+        _raise_to(depth, off_at, np.linspace(1.0, 0.0, release_end - off_at, endpoint=False))
+    depth *= np.float32(-duck_db / 20.0 * math.log(10.0))
+    return np.exp(depth, out=depth)
+
+
+def _raise_to(depth: np.ndarray, at: int, values: np.ndarray) -> None:
+    """depth[at:at+len(values)] = max(depth, values), clipped to the array."""
+    lo, hi = max(0, at), min(depth.size, at + values.size)
+    if hi > lo:
+        segment = depth[lo:hi]
+        np.maximum(segment, values[lo - at : hi - at].astype(np.float32), out=segment)
 
 
 def _rms_db(pieces: Sequence[np.ndarray]) -> float:
@@ -129,7 +143,8 @@ def mix_tracks(
         music[:] = 0.0
     else:
         level_db = (voice_db if not math.isinf(voice_db) else -12.0) - music_below_voice_db
-        music *= (gains * np.float32(10 ** ((level_db - music_db) / 20)))[:, None]
+        music *= np.float32(10 ** ((level_db - music_db) / 20))
+        music *= gains[:, None]
     music += voice.reshape(-1, 1)
     return music
 
