@@ -19,7 +19,7 @@ from shortgen_assets.checks import (
 )
 from shortgen_assets.db.stage_rows import load_clips, load_narration, load_plan
 from shortgen_assets.db.video_rows import save_video
-from shortgen_assets.domain.composition import CompositionRequest, compose
+from shortgen_assets.domain.composition import ComposedVideo, CompositionRequest, compose
 from shortgen_assets.domain.media import black_segments, measure_loudness, probe
 from shortgen_assets.domain.schemas import Footage
 from shortgen_assets.partitions import job_partitions
@@ -51,6 +51,25 @@ def thumbnail_markdown(path: Path, width: int = 270) -> str:
         image.convert("RGB").save(buffer, format="JPEG", quality=80)
     encoded = base64.b64encode(buffer.getvalue()).decode()
     return f"![thumbnail](data:image/jpeg;base64,{encoded})"
+
+
+def generation_log(
+    composed: ComposedVideo, script_meta: dict, voice_meta: dict, footage_meta: dict
+) -> dict:
+    """How the video was made: phase timings, captions, audio mastering, providers."""
+    return {
+        "timings": composed.timings,
+        "captions": composed.captions,
+        "music": composed.music,
+        "gain_db": composed.gain_db,
+        "duck_db": composed.duck_db,
+        "max_caption_drift_ms": composed.max_caption_drift_ms,
+        "providers": {
+            "llm": script_meta.get("provider"),
+            "tts": voice_meta.get("provider"),
+            "footage": footage_meta.get("provider"),
+        },
+    }
 
 
 def _cost(metadata: dict, key: str = "cost_usd") -> float:
@@ -112,19 +131,7 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
             height=info.height or 0,
             size_bytes=info.size_bytes,
             costs=costs,
-            generation_log={
-                "timings": composed.timings,
-                "captions": composed.captions,
-                "music": composed.music,
-                "gain_db": composed.gain_db,
-                "duck_db": composed.duck_db,
-                "max_caption_drift_ms": composed.max_caption_drift_ms,
-                "providers": {
-                    "llm": script_meta.get("provider"),
-                    "tts": voice_meta.get("provider"),
-                    "footage": footage_meta.get("provider"),
-                },
-            },
+            generation_log=generation_log(composed, script_meta, voice_meta, footage_meta),
             run_id=context.run.run_id,
         )
         video_id, row_job_id, row_script_id = row.id, row.job_id, row.script_id
