@@ -5,17 +5,16 @@ No model, no network, same input -> same plan. The plan is built to pass every c
 narration pace), scenes of 3-6 s sum exactly to the target, overlays sit inside the video and
 hashtags are sanitized. The report steers it: its dominant hook type shapes the opening line, its
 recommended style the visuals, its recommended duration the cutting pace, its hashtags and cluster
-keywords the tags and extra narration.
+keywords the tags and extra narration. Trimming and sanitizing text is `text`'s job.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterator
 
-from shortgen_assets.domain.plan_checks import ATOM, CJK_CHAR, atom_units, speech_units
+from shortgen_assets.domain.plan_checks import speech_units
 from shortgen_assets.domain.schemas import (
     ProductionPlan,
     Scene,
@@ -23,12 +22,20 @@ from shortgen_assets.domain.schemas import (
     Theme,
     TrendReport,
 )
+from shortgen_assets.domain.text import (
+    STOPWORDS,
+    close_sentence,
+    sanitize_hashtag,
+    split_sentences,
+    spoken,
+    trim_chars,
+    trim_to_units,
+)
 
 WORDS_PER_SECOND = 2.5
 CEILING_WORDS_PER_SECOND = 2.85  # fill up to here at most: well inside the 3.2 check
 FLOOR_WORDS_PER_SECOND = 2.2  # top up below this: well inside the 2.0 check
 MIN_FRAGMENT_UNITS = 4.0
-MAX_SENTENCE_UNITS = 28.0
 SCENE_MIN_SECONDS, SCENE_MAX_SECONDS = 3.0, 6.0
 OVERLAY_SECONDS = 3.0
 MAX_CYCLES = 12
@@ -71,97 +78,6 @@ TREND_LINES = (
     "Viewers keep coming back to {topics}.",
 )
 REPEAT_PREFIXES = ("Remember:", "Once more:", "The key point:")
-STOPWORD_TEXT = (
-    "a an and are as at be but by for from if in into is it its of on or so than that the their "
-    "then this to was were with without your you our we before after about"
-)
-STOPWORDS = frozenset(STOPWORD_TEXT.split())
-SENTENCE_END = re.compile(r"(?<=[.!?…。！？؟])\s+|(?<=[。！？])")
-TERMINALS = ".!?…。！？؟"
-CLAUSE_MARKS = ",;:—–，、；：،"
-
-
-# --- text measurement and trimming ---------------------------------------------------------
-
-
-def _cut_index(text: str, max_units: float, *, keep: float = 0.6) -> int:
-    """Where to cut `text` to fit `max_units`: a clause end if one keeps `keep` of the words,
-    else the last whole word (never mid-word), minus dangling function words."""
-    atoms = list(ATOM.finditer(text))
-    kept: list[re.Match[str]] = []
-    total = 0.0
-    for atom in atoms:
-        units = atom_units(atom.group())
-        if total + units > max_units:
-            break
-        total += units
-        kept.append(atom)
-    if len(kept) == len(atoms):
-        return len(text)
-    while len(kept) > 2 and kept[-1].group().strip(".,;:!?\"'()").casefold() in STOPWORDS:
-        kept.pop()
-    clause_ends = [i for i, a in enumerate(kept) if a.group()[-1] in CLAUSE_MARKS]
-    if clause_ends and clause_ends[-1] + 1 >= keep * len(kept):
-        kept = kept[: clause_ends[-1] + 1]
-    return kept[-1].end() if kept else 0
-
-
-def close_sentence(text: str) -> str:
-    """End a fragment like a sentence: drop trailing clause marks, add a full stop."""
-    text = text.strip().rstrip(CLAUSE_MARKS + "-( ").strip()
-    if not text or text[-1] in TERMINALS:
-        return text
-    return text + ("。" if CJK_CHAR.match(text[-1]) else ".")
-
-
-def trim_to_units(text: str, max_units: float) -> str:
-    """`text` shortened to at most `max_units` speech units, ending as a sentence."""
-    cut = _cut_index(text, max_units)
-    return text if cut == len(text) else close_sentence(text[:cut])
-
-
-def trim_chars(text: str, limit: int) -> str:
-    """`text` in at most `limit` characters, cut at a space when one is near, never inside an
-    accent, emoji sequence or word of a spaced script."""
-    if len(text) <= limit:
-        return text
-    cut = limit - 1
-    while cut > 0 and (_joins(text[cut]) or text[cut - 1] == "\u200d"):
-        cut -= 1
-    space = text.rfind(" ", 0, cut + 1)
-    if space >= limit // 2:
-        cut = space
-    return text[:cut].rstrip(CLAUSE_MARKS + " -") + "…"
-
-
-def _joins(ch: str) -> bool:
-    return unicodedata.category(ch)[0] == "M" or ch in "\u200d\ufe0e\ufe0f"
-
-
-def spoken(text: str) -> str:
-    """`text` without emoji and symbols, which a narrator does not read out."""
-    kept = []
-    for ch in text:
-        dropped = unicodedata.category(ch) in ("So", "Sk", "Me", "Co", "Cn") or ch in "\ufe0e\ufe0f"
-        if ch == "\u200d" and kept and kept[-1] == " ":
-            dropped = True
-        kept.append(" " if dropped else ch)
-    return " ".join("".join(kept).split())
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a talking point; any longer than a breath is split at clauses or words."""
-    sentences: list[str] = []
-    for sentence in SENTENCE_END.split(" ".join(text.split())):
-        rest = sentence.strip()
-        while rest and speech_units(rest) > MAX_SENTENCE_UNITS:
-            cut = _cut_index(rest, MAX_SENTENCE_UNITS) or len(rest)
-            sentences.append(close_sentence(rest[:cut]))
-            rest = rest[cut:].lstrip(CLAUSE_MARKS + " -")
-            rest = rest[:1].upper() + rest[1:]
-        if speech_units(rest) > 0:
-            sentences.append(close_sentence(rest))
-    return sentences
 
 
 # --- narration -------------------------------------------------------------------------------
@@ -369,15 +285,6 @@ def build_overlays(theme: Theme, hook: str) -> list[TextOverlay]:
         )
         overlays.insert(1, callout)
     return overlays
-
-
-def sanitize_hashtag(raw: str) -> str:
-    """A tag without '#', spaces or symbols; letters of any script, digits and '_' are kept."""
-    words = raw.replace("#", " ").split()
-    joined = ("" if all(w.isascii() for w in words) else "_").join(words)
-    kept = "".join(ch for ch in joined if ch == "_" or unicodedata.category(ch)[0] in "LNM")
-    tag = kept.strip("_")[:40]
-    return tag if any(unicodedata.category(ch)[0] == "L" for ch in tag) else ""
 
 
 def merge_hashtags(theme: Theme, report: TrendReport) -> list[str]:

@@ -4,7 +4,7 @@
 `anthropic` calls the Messages API with forced tool use, so Claude must answer with a tool input
 that matches the pydantic model's JSON schema; the reply is validated with pydantic and the
 domain checks, one repair round sends the problems back as an error `tool_result`, and a second
-invalid reply fails the step.
+invalid reply fails the step. The prompts themselves are built in `domain.prompts`.
 
 Why raw httpx through `resources.http.send` rather than the anthropic SDK: every provider then
 shares one retry policy (tenacity: 429, 529 and 5xx with exponential backoff) and one error type
@@ -15,7 +15,6 @@ translate.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
@@ -23,12 +22,16 @@ import httpx
 from dagster import ConfigurableResource
 from pydantic import BaseModel, Field, ValidationError
 
-from shortgen_assets.domain.plan_checks import (
-    MAX_WORDS_PER_SECOND,
-    MIN_WORDS_PER_SECOND,
-    plan_problems,
+from shortgen_assets.domain.plan_checks import plan_problems
+from shortgen_assets.domain.planning import build_plan
+from shortgen_assets.domain.prompts import (
+    PLAN_SYSTEM,
+    PLAN_TOOL,
+    REPORT_SYSTEM,
+    REPORT_TOOL,
+    plan_prompt,
+    report_prompt,
 )
-from shortgen_assets.domain.planning import WORDS_PER_SECOND, build_plan, dominant_hook_type
 from shortgen_assets.domain.schemas import (
     ProductionPlan,
     ProviderUsage,
@@ -44,10 +47,7 @@ ANTHROPIC = "Anthropic"
 ANTHROPIC_VERSION = "2023-06-01"
 # 403 is a permission problem and 409 a conflict: neither gets better by waiting
 ANTHROPIC_RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
-PLAN_TOOL = "submit_production_plan"
-REPORT_TOOL = "submit_trend_report"
 MEASURED_REPORT_FIELDS = ("analysed_count", "style_distribution", "hook_types", "duration_stats")
-MAX_ITEMS_IN_PROMPT = 60
 MAX_ERRORS_SENT = 30
 # USD per million tokens (input, output), from Anthropic's published pricing
 DEFAULT_PRICES = {
@@ -327,93 +327,3 @@ def _report_problems(report: TrendReport, items: list[TrendItem]) -> list[str]:
         f"top_hashtags: write {tag!r} without '#'" for tag in report.top_hashtags if "#" in tag
     ]
     return found
-
-
-# --- prompts ---------------------------------------------------------------------------------
-
-PLAN_SYSTEM = (
-    "You are the producer of vertical short videos (YouTube Shorts, TikTok, Reels). You turn a "
-    "product brief and a trend report into a production plan that a voice, footage and editing "
-    f"pipeline follows exactly. Always answer by calling the {PLAN_TOOL} tool."
-)
-REPORT_SYSTEM = (
-    "You are a short-video trend analyst. You receive measured statistics of trending videos and a "
-    "compact list of the videos, and you write the trend report a producer plans from. Always "
-    f"answer by calling the {REPORT_TOOL} tool."
-)
-
-
-BRIEF_FIELDS = (
-    "product tagline audience tone style platform language keywords hashtags call_to_action "
-    "references"
-)
-REPORT_FIELDS_FOR_PLAN = (
-    "top_hooks hook_types top_hashtags recommended_style recommended_duration_seconds "
-    "recommendations summary"
-)
-
-
-def plan_prompt(theme: Theme, report: TrendReport) -> str:
-    seconds = theme.duration_seconds
-    brief = theme.model_dump(mode="json", include=set(BRIEF_FIELDS.split()))
-    trends = report.model_dump(mode="json", include=set(REPORT_FIELDS_FOR_PLAN.split()))
-    trends["clusters"] = [{"label": c.label, "keywords": c.keywords} for c in report.clusters]
-    return "\n".join(
-        [
-            "Brief:",
-            json.dumps(brief, ensure_ascii=False),
-            "Trend report:",
-            json.dumps(trends, ensure_ascii=False),
-            "Rules:",
-            f"- duration_target is {seconds}; aspect_ratio is 9:16.",
-            f"- scenes last 3-6 seconds each, numbered from 1, and sum to exactly {seconds} s.",
-            "- voiceover_sentences is the narration split into sentences: "
-            f"{MIN_WORDS_PER_SECOND * seconds:.0f}-{MAX_WORDS_PER_SECOND * seconds:.0f} words in "
-            f"total, aiming for {WORDS_PER_SECOND * seconds:.0f} (Chinese or Japanese: two "
-            "characters count as one word). Draw on the talking points.",
-            "- The first sentence is the hook (also hook_text), in the style of the report's most "
-            f"common hook type ({dominant_hook_type(report)}); the last sentence is the call to "
-            "action (cta_text).",
-            "- text_overlays: a hook overlay in the first 3 s and a cta overlay in the last 3 s; "
-            f"every overlay starts at or after 0 and ends at or before {seconds}.",
-            "- hashtags: 3-10, without '#' and without spaces; include the brand hashtags.",
-            f"- title at most 100 characters. Write every text in language '{theme.language}'.",
-        ]
-    )
-
-
-def report_prompt(items: list[TrendItem], baseline: TrendReport) -> str:
-    ranked = sorted(items, key=lambda item: item.views, reverse=True)[:MAX_ITEMS_IN_PROMPT]
-    lines = [
-        json.dumps(
-            {
-                "platform": item.platform,
-                "id": item.external_id,
-                "title": item.title[:120],
-                "views": item.views,
-                "likes": item.likes,
-                "comments": item.comments,
-                "shares": item.shares,
-                "seconds": round(item.duration_seconds, 1),
-                "hashtags": item.hashtags[:6],
-                "posted": item.posted_at.isoformat(),
-            },
-            ensure_ascii=False,
-        )
-        for item in ranked
-    ]
-    return "\n".join(
-        [
-            "Measured baseline report:",
-            baseline.model_dump_json(),
-            f"The {len(ranked)} most viewed of {len(items)} analysed videos, one JSON per line:",
-            *lines,
-            "Rules:",
-            "- Copy analysed_count, style_distribution, hook_types and duration_stats unchanged: "
-            "they are measured.",
-            "- top_trends only lists videos from the list above (same platform and id).",
-            "- Improve cluster labels and keywords, recommendations (each naming an existing "
-            "cluster_id), top_hooks and the summary (at most three sentences).",
-            "- top_hashtags without '#'; recommended_duration_seconds between 5 and 180.",
-        ]
-    )

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shortgen_assets.domain.plan_checks import plan_problems, speech_units
-from shortgen_assets.domain.planning import (
-    build_plan,
-    sanitize_hashtag,
-    split_sentences,
-    trim_chars,
-    trim_to_units,
-)
+from shortgen_assets.domain.planning import build_plan
 from shortgen_assets.domain.schemas import (
     DurationStats,
     ProductionPlan,
@@ -329,30 +323,3 @@ def test_cjk_and_rtl_plans_keep_their_script() -> None:
     assert "抹茶ラテ工房" in cjk.hook_text and "抹茶" in cjk.hashtags
     assert "قهوة_عربية" in arabic.hashtags and "قهوة الصباح" in arabic.hook_text
     assert arabic.voiceover_sentences[-1] == "تابعنا للمزيد."
-
-
-def test_trim_to_units_never_cuts_mid_word() -> None:
-    text = "Grinders, scales and kettles matter more than the espresso machine itself, honestly"
-    trimmed = trim_to_units(text, 6)
-    assert trimmed == "Grinders, scales and kettles matter more."
-    assert trim_to_units("短い文。", 10) == "短い文。"
-    matcha = "京都の石臼で挽いた抹茶を使い、一杯ずつ丁寧に点てています"
-    assert trim_to_units(matcha, 4.5) == "京都の石臼で挽いた。"  # two characters per unit
-    assert trim_to_units(matcha, 8) == "京都の石臼で挽いた抹茶を使い。"  # clause boundary
-
-
-def test_split_sentences_breaks_breathless_text() -> None:
-    run_on = " ".join(["espresso"] * 70)
-    pieces = split_sentences(f"First point. {run_on}")
-    assert pieces[0] == "First point."
-    assert all(speech_units(p) <= 28 for p in pieces)
-    assert sum(speech_units(p) for p in pieces[1:]) == 70
-
-
-def test_trim_chars_and_hashtags() -> None:
-    assert trim_chars("word " * 40, 20) == "word word word word…"
-    assert len(trim_chars("x" * 300, 100)) == 100
-    assert sanitize_hashtag("#Study Tips!") == "StudyTips"
-    assert sanitize_hashtag("שלום עולם") == "שלום_עולם"
-    assert sanitize_hashtag("🚀🚀") == ""
-    assert sanitize_hashtag("2024") == ""
