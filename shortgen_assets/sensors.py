@@ -29,6 +29,8 @@ from shortgen_assets.resources.database import AppDatabase
 
 BATCH = 100
 JOB_TAG = "shortgen/job_id"
+# Statuses should follow runs within seconds, not the 30 s default tick.
+STATUS_INTERVAL_SECONDS = 5
 
 
 @sensor(
@@ -88,6 +90,7 @@ def _set_status(
 
 @run_status_sensor(
     run_status=DagsterRunStatus.STARTED,
+    minimum_interval_seconds=STATUS_INTERVAL_SECONDS,
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks a job running when a run that makes its video starts.",
 )
@@ -97,6 +100,7 @@ def job_started(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
 
 @run_status_sensor(
     run_status=DagsterRunStatus.SUCCESS,
+    minimum_interval_seconds=STATUS_INTERVAL_SECONDS,
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks a job awaiting review once a run has made its video.",
 )
@@ -105,6 +109,7 @@ def job_succeeded(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
 
 
 @run_failure_sensor(
+    minimum_interval_seconds=STATUS_INTERVAL_SECONDS,
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks a job failed, with the error, when a run making its video fails.",
 )
