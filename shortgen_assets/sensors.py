@@ -84,8 +84,14 @@ def _set_status(
     job_id = _job_id(context)
     if job_id is None or not _makes_video(context):
         return
+    run_id = context.dagster_run.run_id
     with app_db.session() as session:
-        set_job_status(session, job_id, status, error=error, run_id=context.dagster_run.run_id)
+        job = session.get(Job, job_id)
+        # The sensors tick independently: a STARTED seen after the same run's outcome is stale.
+        stale = status == "running" and job is not None and job.run_id == run_id
+        if stale and job.status in {"awaiting_review", "failed"}:
+            return
+        set_job_status(session, job_id, status, error=error, run_id=run_id)
 
 
 @run_status_sensor(

@@ -73,6 +73,19 @@ def test_sensor_tick_adds_partition_and_its_run_makes_the_video(
     )
     assert _status(installation, job_id) == ("awaiting_review", None)
 
+    # The sensors tick independently: the same run's STARTED arriving late changes nothing.
+    started = next(e for e in result.all_events if e.event_type == DagsterEventType.RUN_START)
+    defs.get_sensor_def("job_started")(
+        build_run_status_sensor_context(
+            sensor_name="job_started",
+            dagster_event=started,
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
+            resources=_resources(defs),
+        )
+    )
+    assert _status(installation, job_id) == ("awaiting_review", None)
+
     again = defs.get_sensor_def("job_requests")(
         build_sensor_context(instance=instance, resources=_resources(defs), cursor=tick.cursor)
     )
