@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shortgen_assets.db.models import Media, Script, Trend, TrendObservation, TrendReportRow
@@ -42,6 +43,38 @@ CATALOGUE_FIELDS = (
 METRICS = ("views", "likes", "comments", "shares")
 
 
+def _upsert_catalogue(
+    session: Session, items: Sequence[TrendItem], now: datetime, run_id: str
+) -> tuple[dict[tuple[str, str], int], int]:
+    """One INSERT .. ON CONFLICT DO UPDATE, so concurrent runs never race on the unique key.
+
+    Rows go in key order, so two Postgres transactions lock overlapping rows in the same order.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    rows = [
+        {
+            "platform": item.platform,
+            "external_id": item.external_id,
+            **{field: getattr(item, field) for field in CATALOGUE_FIELDS},
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "run_id": run_id,
+        }
+        for item in sorted(items, key=lambda i: (i.platform, i.external_id))
+    ]
+    statement = insert(Trend).values(rows)
+    refreshed = (*CATALOGUE_FIELDS, "last_seen_at", "run_id")
+    statement = statement.on_conflict_do_update(
+        index_elements=["platform", "external_id"],
+        set_={field: statement.excluded[field] for field in refreshed},
+    ).returning(Trend.id, Trend.platform, Trend.external_id, Trend.first_seen_at)
+    ids, created = {}, 0
+    for trend_id, platform, external_id, first_seen_at in session.execute(statement):
+        ids[(platform, external_id)] = trend_id
+        created += first_seen_at == now
+    return ids, created
+
+
 def save_snapshot(
     session: Session, job_id: int, items: Sequence[TrendItem], now: datetime, run_id: str
 ) -> tuple[list[int], int]:
@@ -49,36 +82,21 @@ def save_snapshot(
 
     Returns the observation ids and how many catalogue rows are new.
     """
-    existing = {
-        (row.platform, row.external_id): row
-        for row in session.scalars(
-            select(Trend).where(Trend.external_id.in_([i.external_id for i in items]))
+    if not items:
+        return [], 0
+    trend_ids, created = _upsert_catalogue(session, items, now, run_id)
+    observations = [
+        TrendObservation(
+            job_id=job_id,
+            trend_id=trend_ids[(item.platform, item.external_id)],
+            source=item.source,
+            velocity=engagement_velocity(item, now),
+            observed_at=now,
+            run_id=run_id,
+            **{field: getattr(item, field) for field in METRICS},
         )
-    }
-    observations, created = [], 0
-    for item in items:
-        row = existing.get((item.platform, item.external_id))
-        if row is None:
-            row = Trend(platform=item.platform, external_id=item.external_id, first_seen_at=now)
-            session.add(row)
-            existing[(item.platform, item.external_id)] = row
-            created += 1
-        for field in CATALOGUE_FIELDS:
-            setattr(row, field, getattr(item, field))
-        row.last_seen_at, row.run_id = now, run_id
-        session.flush()
-        metrics = {field: getattr(item, field) for field in METRICS}
-        observations.append(
-            TrendObservation(
-                job_id=job_id,
-                trend_id=row.id,
-                source=item.source,
-                velocity=engagement_velocity(item, now),
-                observed_at=now,
-                run_id=run_id,
-                **metrics,
-            )
-        )
+        for item in items
+    ]
     session.add_all(observations)
     session.flush()
     return [obs.id for obs in observations], created
