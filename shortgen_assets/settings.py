@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     video_width: int = Field(1080, ge=144, le=4096)
     video_height: int = Field(1920, ge=144, le=4096)
     fps: int = Field(30, ge=1, le=60)
+    thumbnail_time: float = Field(1.0, ge=0, description="seconds into the video")
     max_concurrent_runs: int = Field(2, ge=1)
     step_retries: int = Field(2, ge=0, le=10, description="Dagster retries of a provider step")
     step_retry_delay_seconds: float = Field(5.0, ge=0)

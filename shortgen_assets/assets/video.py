@@ -111,6 +111,7 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
             width=settings.video_width,
             height=settings.video_height,
             fps=settings.fps,
+            thumbnail_time=settings.thumbnail_time,
         )
     )
     costs = {
