@@ -83,14 +83,18 @@ def small_video_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHORTGEN_VIDEO_HEIGHT", "480")
 
 
-@pytest.fixture
-def quick_theme(tmp_path: Path) -> Path:
-    """The default theme cut to a 6-second video."""
-    data = yaml.safe_load(DEFAULT_THEME.read_text())
-    data["duration_seconds"] = 6
-    path = tmp_path / "quick.yaml"
+def theme_file(folder: Path, stem: str, **changes: object) -> Path:
+    """The default theme with `changes`, written to `folder/stem.yaml`."""
+    data = {**yaml.safe_load(DEFAULT_THEME.read_text()), **changes}
+    path = folder / f"{stem}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     return path
+
+
+@pytest.fixture
+def quick_theme(tmp_path: Path) -> Path:
+    """The default theme cut to a 5-second video."""
+    return theme_file(tmp_path, "quick", duration_seconds=5)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

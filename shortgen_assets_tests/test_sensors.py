@@ -8,6 +8,7 @@ from dagster import (
     DagsterEventType,
     DagsterInstance,
     Definitions,
+    ExecuteInProcessResult,
     build_run_status_sensor_context,
     build_sensor_context,
 )
@@ -29,6 +30,27 @@ def _status(settings: Settings, job_id: int) -> tuple[str, str | None]:
 
 def _resources(defs: Definitions) -> dict[str, object]:
     return {"app_db": defs.resources["app_db"]}
+
+
+def _status_tick(
+    defs: Definitions,
+    instance: DagsterInstance,
+    result: ExecuteInProcessResult,
+    sensor_name: str,
+    event_type: DagsterEventType,
+) -> None:
+    """Evaluate a run-status sensor on the run's event of `event_type`, as the daemon would."""
+    event = next(e for e in result.all_events if e.event_type == event_type)
+    context = build_run_status_sensor_context(
+        sensor_name=sensor_name,
+        dagster_event=event,
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        resources=_resources(defs),
+    )
+    if event_type == DagsterEventType.RUN_FAILURE:
+        context = context.for_run_failure()
+    defs.get_sensor_def(sensor_name)(context)
 
 
 def _request(settings: Settings, theme: Path) -> int:
@@ -61,29 +83,11 @@ def test_sensor_tick_adds_partition_and_its_run_makes_the_video(
     materialized = {event.asset_key.path[-1] for event in result.get_asset_materialization_events()}
     assert materialized == {"trends", "trend_report", "script", "voiceover", "footage", "video"}
 
-    success = next(e for e in result.all_events if e.event_type == DagsterEventType.RUN_SUCCESS)
-    defs.get_sensor_def("job_succeeded")(
-        build_run_status_sensor_context(
-            sensor_name="job_succeeded",
-            dagster_event=success,
-            dagster_instance=instance,
-            dagster_run=result.dagster_run,
-            resources=_resources(defs),
-        )
-    )
+    _status_tick(defs, instance, result, "job_succeeded", DagsterEventType.RUN_SUCCESS)
     assert _status(installation, job_id) == ("awaiting_review", None)
 
     # The sensors tick independently: the same run's STARTED arriving late changes nothing.
-    started = next(e for e in result.all_events if e.event_type == DagsterEventType.RUN_START)
-    defs.get_sensor_def("job_started")(
-        build_run_status_sensor_context(
-            sensor_name="job_started",
-            dagster_event=started,
-            dagster_instance=instance,
-            dagster_run=result.dagster_run,
-            resources=_resources(defs),
-        )
-    )
+    _status_tick(defs, instance, result, "job_started", DagsterEventType.RUN_START)
     assert _status(installation, job_id) == ("awaiting_review", None)
 
     again = defs.get_sensor_def("job_requests")(
@@ -107,17 +111,7 @@ def test_failed_run_marks_the_job_failed_with_the_error(
         partition_key=key, instance=instance, raise_on_error=False
     )
     assert not result.success
-    failure = next(e for e in result.all_events if e.event_type == DagsterEventType.RUN_FAILURE)
-    sensor = defs.get_sensor_def("job_failed")
-    sensor(
-        build_run_status_sensor_context(
-            sensor_name="job_failed",
-            dagster_event=failure,
-            dagster_instance=instance,
-            dagster_run=result.dagster_run,
-            resources=_resources(defs),
-        ).for_run_failure()
-    )
+    _status_tick(defs, instance, result, "job_failed", DagsterEventType.RUN_FAILURE)
     status, error = _status(installation, job_id)
     assert status == "failed"
     assert "enough_trends" in error or "need 10000" in error

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from dagster import AssetKey, DagsterInstance, Definitions, build_sensor_context
 from typer.testing import CliRunner
 
@@ -21,7 +20,7 @@ from shortgen_assets.definitions import build_definitions
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.launch import materialize_job
 from shortgen_assets.settings import Settings
-from shortgen_assets_tests.conftest import DEFAULT_THEME, install
+from shortgen_assets_tests.conftest import DEFAULT_THEME, install, theme_file
 
 pytestmark = pytest.mark.xdist_group("review")
 
@@ -36,14 +35,6 @@ class World:
     auto_post: int
 
 
-def _theme(root: Path, name: str, auto_post: bool) -> Path:
-    data = yaml.safe_load(DEFAULT_THEME.read_text())
-    data.update(duration_seconds=5, auto_post=auto_post, name=name)
-    path = root / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -52,7 +43,8 @@ def world(
     root = tmp_path_factory.mktemp("review")
     with pytest.MonkeyPatch.context() as monkeypatch:
         settings = install(root, request.param, monkeypatch, request)
-        manual, auto = _theme(root, "manual", False), _theme(root, "auto", True)
+        manual = theme_file(root, "manual", name="manual", duration_seconds=5, auto_post=False)
+        auto = theme_file(root, "auto", name="auto", duration_seconds=5, auto_post=True)
         with session_scope(settings.app_database_url) as session:
             ids = request_jobs(session, load_theme(manual), manual, count=2, status="queued")
             ids += request_jobs(session, load_theme(auto), auto, status="queued")

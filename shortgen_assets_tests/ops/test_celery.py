@@ -24,7 +24,7 @@ from shortgen_assets.db.session import session_scope
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.jobs import pipeline_job
 from shortgen_assets.settings import Settings
-from shortgen_assets_tests.conftest import DEFAULT_THEME, PROJECT, install
+from shortgen_assets_tests.conftest import PROJECT, install
 from shortgen_assets_tests.ops.celery_support import CeleryWorker, broker_problem, delete_queue
 from shortgen_assets_tests.ops.daemon import DagsterServices, lock_errors, wait_for
 
@@ -76,15 +76,6 @@ def celery_installation(
     return settings
 
 
-@pytest.fixture
-def short_theme(tmp_path: Path) -> Path:
-    data = yaml.safe_load(DEFAULT_THEME.read_text())
-    data["duration_seconds"] = 5
-    path = tmp_path / "short.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    return path
-
-
 def _pipeline_runs(instance: DagsterInstance) -> list[DagsterRun]:
     return list(instance.get_runs(RunsFilter(job_name=pipeline_job.name)))
 
@@ -102,7 +93,7 @@ def _step_pids(instance: DagsterInstance, run_id: str) -> set[int]:
 
 
 def test_requested_jobs_run_on_a_celery_worker(
-    celery_installation: Settings, short_theme: Path, tmp_path: Path
+    celery_installation: Settings, quick_theme: Path, tmp_path: Path
 ) -> None:
     settings = celery_installation
     env = dict(os.environ)
@@ -118,7 +109,7 @@ def test_requested_jobs_run_on_a_celery_worker(
         ):
             worker.wait_ready()
             with session_scope(settings.app_database_url) as session:
-                job_ids = request_jobs(session, load_theme(short_theme), short_theme, count=JOBS)
+                job_ids = request_jobs(session, load_theme(quick_theme), quick_theme, count=JOBS)
             runs = _wait_for_runs(instance, worker)
             _assert_ran_on_worker(instance, runs, worker)
     finally:

@@ -22,7 +22,7 @@ from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.jobs import pipeline_job
 from shortgen_assets.settings import Settings
-from shortgen_assets_tests.conftest import DEFAULT_THEME, install
+from shortgen_assets_tests.conftest import install
 from shortgen_assets_tests.ops.daemon import (
     DagsterServices,
     lock_errors,
@@ -49,15 +49,6 @@ def postgres_installation(
     storage = yaml.safe_load(config_path.read_text())["storage"]
     config_path.write_text(yaml.safe_dump(queued_instance_config(storage, MAX_CONCURRENT_RUNS)))
     return settings
-
-
-@pytest.fixture
-def five_second_theme(tmp_path: Path) -> Path:
-    data = yaml.safe_load(DEFAULT_THEME.read_text())
-    data["duration_seconds"] = 5
-    path = tmp_path / "five-seconds.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    return path
 
 
 def _statuses(settings: Settings, ids: list[int]) -> dict[int, Job]:
@@ -96,12 +87,10 @@ def _run_logs(instance: DagsterInstance, runs: list[DagsterRun], dagster_home: P
 
 
 def test_ten_jobs_at_once_through_the_daemon_on_postgres(
-    postgres_installation: Settings, five_second_theme: Path, tmp_path: Path
+    postgres_installation: Settings, quick_theme: Path, tmp_path: Path
 ) -> None:
     settings = postgres_installation
-    result = CliRunner().invoke(
-        app, ["request", "--theme", str(five_second_theme), "--count", str(JOBS)]
-    )
+    result = CliRunner().invoke(app, ["request", "--theme", str(quick_theme), "--count", str(JOBS)])
     assert result.exit_code == 0, result.stderr
     ids = [int(line) for line in result.stdout.split()]
     assert len(ids) == JOBS

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from dagster import DagsterInstance
 
 from shortgen_assets.db.repository import request_jobs
@@ -24,7 +23,7 @@ from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.jobs import PIPELINE_STAGES
 from shortgen_assets.launch import materialize_job
 from shortgen_assets.settings import Settings
-from shortgen_assets_tests.conftest import DEFAULT_THEME, PROJECT, install
+from shortgen_assets_tests.conftest import PROJECT, install, theme_file
 from shortgen_assets_tests.ops.browser import BrowserUnavailable, Chromium, ensure_chromium
 from shortgen_assets_tests.ops.webserver import Webserver
 
@@ -78,20 +77,12 @@ def chromium() -> Path:
         pytest.skip(str(exc))
 
 
-def _five_second_theme(folder: Path) -> Path:
-    data = yaml.safe_load(DEFAULT_THEME.read_text())
-    data["duration_seconds"] = 5
-    path = folder / "ui-theme.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    return path
-
-
 def _make_one_video(settings: Settings, instance: DagsterInstance, folder: Path) -> tuple[str, str]:
     """Request a job and run trends…video for it; returns its partition key and run id."""
     # Imported here: importing it builds the module-level Definitions from the current settings.
     from shortgen_assets.definitions import build_definitions
 
-    theme_path = _five_second_theme(folder)
+    theme_path = theme_file(folder, "ui", duration_seconds=5)
     with session_scope(settings.app_database_url) as session:
         [job_id] = request_jobs(
             session, load_theme(theme_path), theme_path, source="test", status="queued"
