@@ -32,7 +32,6 @@ JOB_STATUSES = (
     "published",
     "failed",
 )
-VIDEO_STATUSES = ("generated", "approved", "rejected", "published")
 
 
 def utcnow() -> datetime:

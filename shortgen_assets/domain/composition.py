@@ -37,7 +37,6 @@ from shortgen_assets.domain.media import MediaError, measure_loudness, probe, ru
 from shortgen_assets.domain.schemas import CaptionStyle, Footage, Narration, Palette, ProductionPlan
 from shortgen_assets.domain.soundtrack import Soundtrack, build_soundtrack
 
-FRAME_SIZES = {"9:16": (1080, 1920), "9:16-720p": (720, 1280), "1:1": (1080, 1080)}
 OVERLAY_FADE_S = 0.3
 
 
