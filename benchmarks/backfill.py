@@ -37,8 +37,8 @@ from sqlalchemy import create_engine, select, text
 from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
+from shortgen_assets.defs.jobs import pipeline_job
 from shortgen_assets.domain.themes import load_theme
-from shortgen_assets.jobs import pipeline_job
 from shortgen_assets.settings import get_settings, prepare_dagster_home
 from shortgen_assets_tests.ops.daemon import (
     PROJECT,

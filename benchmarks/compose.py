@@ -28,9 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from shortgen_assets.domain.composition import CompositionRequest, compose
+from shortgen_assets.domain.audio.music import write_wav
 from shortgen_assets.domain.media import ffmpeg_exe, run_ffmpeg
-from shortgen_assets.domain.music import write_wav
 from shortgen_assets.domain.schemas import (
     Clip,
     Footage,
@@ -41,6 +40,7 @@ from shortgen_assets.domain.schemas import (
     Voice,
     WordTiming,
 )
+from shortgen_assets.domain.video.composition import CompositionRequest, compose
 
 SENTENCES = [
     "Stop scrolling, because this one habit changes how your mornings feel.",
@@ -130,7 +130,7 @@ def build_narration(work: Path, sentences: list[str], seconds: float) -> Narrati
     """Real espeak speech when the TTS resource is available, else the synthetic voice."""
     path = work / f"voice_{seconds:g}.wav"
     try:
-        from shortgen_assets.resources.tts import TTSResource
+        from shortgen_assets.defs.resources.tts import TTSResource
     except ImportError:
         return synthetic_voice(path, sentences, seconds)
     voice = Voice(words_per_minute=round(sum(len(s.split()) for s in sentences) * 60 / seconds))

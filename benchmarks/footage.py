@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from shortgen_assets.defs.resources.footage import FootageResource
 from shortgen_assets.domain.media import probe, run_ffmpeg
-from shortgen_assets.domain.procedural import recipe_for
 from shortgen_assets.domain.schemas import Palette, ProductionPlan, Scene
-from shortgen_assets.resources.footage import FootageResource
+from shortgen_assets.domain.video.procedural import recipe_for
 
 T = TypeVar("T")
 WIDTH, HEIGHT, FPS, SECONDS = 1080, 1920, 30, 30.0

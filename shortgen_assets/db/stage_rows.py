@@ -22,7 +22,7 @@ from shortgen_assets.domain.schemas import (
     TrendItem,
     TrendReport,
 )
-from shortgen_assets.domain.velocity import engagement_velocity
+from shortgen_assets.domain.trends.velocity import engagement_velocity
 
 CATALOGUE_FIELDS = (
     "title",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from shortgen_assets.domain.plan_checks import ATOM, CJK_CHAR, atom_units, speech_units
+from shortgen_assets.domain.plan.checks import ATOM, CJK_CHAR, atom_units, speech_units
 
 MAX_SENTENCE_UNITS = 28.0
 STOPWORD_TEXT = (

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from shortgen_assets.domain.plan_checks import speech_units
+from shortgen_assets.domain.plan.checks import speech_units
 from shortgen_assets.domain.text import (
     close_sentence,
     sanitize_hashtag,

@@ -9,7 +9,7 @@ import yaml
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from shortgen_assets.cli import app
+from shortgen_assets.console.app import app
 from shortgen_assets.db.models import Job
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.domain.themes import MAX_THEME_BYTES, ThemeError, load_theme

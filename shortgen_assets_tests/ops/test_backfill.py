@@ -11,12 +11,12 @@ from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 from dagster._core.execution.backfill import BulkActionStatus
 from typer.testing import CliRunner
 
-from shortgen_assets.cli import app
+from shortgen_assets.console.app import app
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.definitions import build_definitions
+from shortgen_assets.defs.launch import materialize_job
 from shortgen_assets.domain.themes import load_theme
-from shortgen_assets.launch import materialize_job
 from shortgen_assets_tests.conftest import install
 from shortgen_assets_tests.ops.daemon import (
     PIPELINE_DAEMONS,

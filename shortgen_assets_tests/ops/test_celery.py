@@ -21,8 +21,8 @@ from sqlalchemy import make_url, select
 from shortgen_assets.db.models import Video
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
+from shortgen_assets.defs.jobs import pipeline_job
 from shortgen_assets.domain.themes import load_theme
-from shortgen_assets.jobs import pipeline_job
 from shortgen_assets.settings import Settings
 from shortgen_assets_tests.conftest import PROJECT, install
 from shortgen_assets_tests.ops.celery_support import CeleryWorker, broker_problem, delete_queue

@@ -17,10 +17,10 @@ from dagster import DagsterInstance, DagsterRun, RunsFilter
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from shortgen_assets.cli import app
+from shortgen_assets.console.app import app
 from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.session import session_scope
-from shortgen_assets.jobs import pipeline_job
+from shortgen_assets.defs.jobs import pipeline_job
 from shortgen_assets.settings import Settings
 from shortgen_assets_tests.conftest import install
 from shortgen_assets_tests.ops.daemon import (

@@ -1,0 +1,127 @@
+"""What every `shortgen` command shares: the app, error handling and lookups.
+
+User errors (a bad theme, an unknown job, a bad option) print one line and exit 2; failures exit 1;
+neither prints a traceback. Every command works on the same settings and DAGSTER_HOME as the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from dagster import DagsterInstance, Definitions
+from sqlalchemy import select
+
+from shortgen_assets.db.models import Job, Video
+from shortgen_assets.db.session import session_scope
+from shortgen_assets.defs.pools import apply_pool_limits
+from shortgen_assets.defs.progress import ALL_STAGES, stage_states
+from shortgen_assets.domain.themes import ThemeError
+from shortgen_assets.settings import Settings, prepare_dagster_home
+
+app = typer.Typer(
+    help="shortgen: trends and a product brief in, reviewed vertical short videos out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="App database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UserError(Exception):
+    """Something the user can fix; reported as one line with exit code 2."""
+
+
+def friendly(func: F) -> F:
+    """Turn user errors into exit 2 and failures into exit 1, one line each, no traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (UserError, ThemeError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except typer.Exit:
+            raise
+        except Exception as exc:
+            typer.echo(f"failed: {type(exc).__name__}: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def instance(settings: Settings) -> DagsterInstance:
+    """The project's instance, with the configured pool limits applied."""
+    prepare_dagster_home(settings)
+    dagster_instance = DagsterInstance.get()
+    apply_pool_limits(dagster_instance, settings)
+    return dagster_instance
+
+
+def definitions(settings: Settings) -> Definitions:
+    """Definitions for these settings (imported late: loading every asset costs a second)."""
+    from shortgen_assets.definitions import build_definitions
+
+    return build_definitions(settings)
+
+
+def find_job(settings: Settings, job_id: int) -> tuple[Job, Video | None]:
+    with session_scope(settings.app_database_url) as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise UserError(f"no job {job_id}; list jobs with `shortgen jobs`")
+        video = session.scalars(
+            select(Video).where(Video.job_id == job_id).order_by(Video.id.desc()).limit(1)
+        ).first()
+        return job, video
+
+
+def job_summary(job: Job, stages_done: int) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "status": job.status,
+        "theme": job.theme_name,
+        "stages_done": stages_done,
+        "stages_total": len(ALL_STAGES),
+        "requested_at": job.requested_at.isoformat(timespec="seconds"),
+        "error": job.error,
+    }
+
+
+def job_details(settings: Settings, job_id: int) -> dict[str, Any]:
+    """Status, per-stage state from Dagster, files and costs of one job."""
+    job, video = find_job(settings, job_id)
+    states = stage_states(instance(settings), job_id)
+    details: dict[str, Any] = job_summary(job, sum(s.state == "materialized" for s in states))
+    details["stages"] = [
+        {"stage": s.stage, "state": s.state, "at": s.at, "run_id": s.run_id} for s in states
+    ]
+    details["video"] = None
+    if video is not None:
+        details["video"] = {
+            "id": video.id,
+            "status": video.status,
+            "path": video.path,
+            "thumbnail": video.thumbnail_path,
+            "duration_seconds": video.duration_seconds,
+            "size": f"{video.width}x{video.height}",
+            "cost_usd": {
+                "llm": video.cost_llm,
+                "tts": video.cost_tts,
+                "footage": video.cost_footage,
+                "total": video.cost_total,
+            },
+            "reviewer": video.reviewer,
+            "reviewed_at": video.reviewed_at.isoformat() if video.reviewed_at else None,
+            "review_note": video.review_note,
+            "published_at": video.published_at.isoformat() if video.published_at else None,
+            "published_url": video.published_url,
+            "manifest": video.publish_manifest_path,
+        }
+    return details

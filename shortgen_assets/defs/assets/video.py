@@ -1,0 +1,164 @@
+"""`video`: footage, captions, overlays, voice and music composed into the final MP4."""
+
+import base64
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+from dagster import AssetCheckSpec, AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from PIL import Image
+
+from shortgen_assets.db.stage_rows import load_clips, load_narration, load_plan
+from shortgen_assets.db.video_rows import save_video
+from shortgen_assets.defs.assets.common import job_folder, job_theme, upstream_metadata
+from shortgen_assets.defs.checks import (
+    video_duration_matches,
+    video_format,
+    video_lineage,
+    video_loudness,
+    video_no_black,
+)
+from shortgen_assets.defs.partitions import job_partitions
+from shortgen_assets.defs.pools import COMPOSITION_POOL
+from shortgen_assets.defs.resources.database import AppDatabase
+from shortgen_assets.domain.media import black_segments, measure_loudness, probe
+from shortgen_assets.domain.schemas import Footage
+from shortgen_assets.domain.video.composition import ComposedVideo, CompositionRequest, compose
+from shortgen_assets.settings import get_settings
+
+VIDEO_CHECKS = (
+    "video_duration_matches_voiceover",
+    "video_format",
+    "video_loudness",
+    "video_no_black_segments",
+    "video_lineage",
+)
+
+
+def slugify(title: str, limit: int = 60) -> str:
+    """A file-name-safe slug; non-Latin titles keep their letters rather than vanishing."""
+    text = unicodedata.normalize("NFKC", title).lower()
+    slug = re.sub(r"[^\w]+", "-", text).strip("-_")[:limit].strip("-_")
+    return slug or "video"
+
+
+def thumbnail_markdown(path: Path, width: int = 270) -> str:
+    """The thumbnail as an inline image, so the UI shows it without serving files."""
+    with Image.open(path) as image:
+        image.thumbnail((width, width * 4))
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="JPEG", quality=80)
+    encoded = base64.b64encode(buffer.getvalue()).decode()
+    return f"![thumbnail](data:image/jpeg;base64,{encoded})"
+
+
+def generation_log(
+    composed: ComposedVideo, script_meta: dict, voice_meta: dict, footage_meta: dict
+) -> dict:
+    """How the video was made: phase timings, captions, audio mastering, providers."""
+    return {
+        "timings": composed.timings,
+        "captions": composed.captions,
+        "music": composed.music,
+        "gain_db": composed.gain_db,
+        "duck_db": composed.duck_db,
+        "max_caption_drift_ms": composed.max_caption_drift_ms,
+        "providers": {
+            "llm": script_meta.get("provider"),
+            "tts": voice_meta.get("provider"),
+            "footage": footage_meta.get("provider"),
+        },
+    }
+
+
+def _cost(metadata: dict, key: str = "cost_usd") -> float:
+    return float(metadata.get(key) or 0.0)
+
+
+@asset(
+    partitions_def=job_partitions,
+    group_name="shortgen",
+    deps=["script", "voiceover", "footage"],
+    kinds={"ffmpeg"},
+    pool=COMPOSITION_POOL,
+    check_specs=[AssetCheckSpec(name, asset="video", blocking=True) for name in VIDEO_CHECKS],
+    description="The final vertical MP4 (H.264 + AAC, -14 LUFS) and its thumbnail, for review.",
+)
+def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeResult:
+    job_id, theme = job_theme(context, app_db)
+    settings = get_settings()
+    script_meta = upstream_metadata(context, "script")
+    voice_meta = upstream_metadata(context, "voiceover")
+    footage_meta = upstream_metadata(context, "footage")
+    report_meta = upstream_metadata(context, "trend_report")
+    script_id = int(script_meta["script_id"])
+    with app_db.session() as session:
+        plan = load_plan(session, script_id)
+        narration = load_narration(session, int(voice_meta["media_id"]))
+        clips = load_clips(session, footage_meta["media_ids"])
+    folder = job_folder(settings.output_dir / "review", job_id)
+    composed = compose(
+        CompositionRequest(
+            footage=Footage(clips=clips, provider=str(footage_meta["provider"])),
+            narration=narration,
+            plan=plan,
+            out_path=folder / f"{slugify(plan.title)}.mp4",
+            caption_style=theme.caption_style,
+            palette=theme.palette,
+            music_path=theme.music,
+            music_seed=theme.name,
+            width=settings.video_width,
+            height=settings.video_height,
+            fps=settings.fps,
+            thumbnail_time=settings.thumbnail_time,
+        )
+    )
+    costs = {
+        "llm": _cost(report_meta) + _cost(script_meta),
+        "tts": _cost(voice_meta),
+        "footage": _cost(footage_meta),
+    }
+    info = probe(composed.video_path)
+    with app_db.session() as session:
+        row = save_video(
+            session,
+            job_id=job_id,
+            script_id=script_id,
+            path=str(composed.video_path),
+            thumbnail_path=str(composed.thumbnail_path),
+            duration_seconds=info.duration,
+            width=info.width or 0,
+            height=info.height or 0,
+            size_bytes=info.size_bytes,
+            costs=costs,
+            generation_log=generation_log(composed, script_meta, voice_meta, footage_meta),
+            run_id=context.run.run_id,
+        )
+        video_id, row_job_id, row_script_id = row.id, row.job_id, row.script_id
+    return MaterializeResult(
+        metadata={
+            "video_id": video_id,
+            "script_id": script_id,
+            "job_id": job_id,
+            "path": MetadataValue.path(str(composed.video_path)),
+            "thumbnail_path": MetadataValue.path(str(composed.thumbnail_path)),
+            "thumbnail": MetadataValue.md(thumbnail_markdown(composed.thumbnail_path)),
+            "duration_seconds": round(info.duration, 3),
+            "size": f"{info.width}x{info.height}",
+            "size_bytes": info.size_bytes,
+            "captions": composed.captions,
+            "render_seconds": MetadataValue.float(composed.timings["total"]),
+            "cost_llm_usd": MetadataValue.float(round(costs["llm"], 6)),
+            "cost_tts_usd": MetadataValue.float(round(costs["tts"], 6)),
+            "cost_footage_usd": MetadataValue.float(round(costs["footage"], 6)),
+            "cost_usd": MetadataValue.float(round(sum(costs.values()), 6)),
+        },
+        check_results=[
+            video_duration_matches(info.duration, narration.duration_ms / 1000),
+            video_format(info, settings.video_width, settings.video_height, settings.fps),
+            video_loudness(measure_loudness(composed.video_path)),
+            video_no_black(black_segments(composed.video_path)),
+            video_lineage(row_job_id, job_id, row_script_id, script_id),
+        ],
+    )

@@ -1,0 +1,137 @@
+"""Materialize stages of one job in this process, reporting each step as it finishes.
+
+Used by `shortgen demo` (and retries), so a user without the daemon still gets real Dagster runs
+in the instance's history, visible in the UI afterwards.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dagster import (
+    AssetKey,
+    DagsterEvent,
+    DagsterEventType,
+    DagsterInstance,
+    Definitions,
+    ExecuteInProcessResult,
+)
+
+from shortgen_assets.defs.jobs import PIPELINE_STAGES, pipeline_job
+from shortgen_assets.defs.partitions import job_partitions
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+STEP_EVENTS = {DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE}
+
+
+@dataclass(frozen=True)
+class StepReport:
+    stage: str
+    succeeded: bool
+    seconds: float
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run_id: str
+    success: bool
+    steps: list[StepReport]
+    seconds: float
+
+
+def failure_message(event: DagsterEvent) -> str:
+    """The user-facing reason a step failed: the Failure's own words, not Dagster's wrapper
+    ("Exceeded max_retries"), else the exception message."""
+    data = event.step_failure_data
+    if data is not None and data.user_failure_data and data.user_failure_data.description:
+        return data.user_failure_data.description.strip()
+    if data is not None and data.error is not None:
+        return data.error.message.strip()
+    return event.message or f"{event.step_key} failed"
+
+
+def _step_report(event: DagsterEvent, at: float, started: dict[str, float]) -> StepReport:
+    stage = event.step_key or "?"
+    failed = event.event_type == DagsterEventType.STEP_FAILURE
+    message = failure_message(event) if failed else None
+    seconds = at - started.get(stage, at)
+    return StepReport(stage=stage, succeeded=not failed, seconds=seconds, message=message)
+
+
+def materialize_job(
+    defs: Definitions,
+    instance: DagsterInstance,
+    job_id: int,
+    stages: Sequence[str] = PIPELINE_STAGES,
+    on_step: Callable[[StepReport], None] = lambda _: None,
+    tags: dict[str, str] | None = None,
+    job_name: str = pipeline_job.name,
+    run_config: dict | None = None,
+) -> RunOutcome:
+    """One run of `job_name` for `job_id` over `stages`, with per-step callbacks."""
+    key = str(job_id)
+    if not instance.has_dynamic_partition(job_partitions.name, key):
+        instance.add_dynamic_partitions(job_partitions.name, [key])
+    run_id = str(uuid.uuid4())  # known up front, so progress can follow the run
+    job_def = defs.resolve_job_def(job_name)
+    outcome: dict[str, ExecuteInProcessResult | BaseException] = {}
+
+    def execute() -> None:
+        try:
+            outcome["result"] = job_def.execute_in_process(
+                run_config={**QUIET, **(run_config or {})},
+                instance=instance,
+                partition_key=key,
+                asset_selection=[AssetKey(stage) for stage in stages],
+                run_id=run_id,
+                tags={"shortgen/job_id": key, **(tags or {})},
+                raise_on_error=False,
+            )
+        except BaseException as exc:
+            outcome["result"] = exc
+
+    begun = time.monotonic()
+    worker = threading.Thread(target=execute, name=f"shortgen-job-{key}", daemon=True)
+    worker.start()
+    steps = _follow(instance, run_id, worker, on_step)
+    result = outcome["result"]
+    if isinstance(result, BaseException):
+        raise result
+    return RunOutcome(run_id, result.success, steps, time.monotonic() - begun)
+
+
+def _follow(
+    instance: DagsterInstance,
+    run_id: str,
+    worker: threading.Thread,
+    on_step: Callable[[StepReport], None],
+) -> list[StepReport]:
+    """Report step starts and ends until the run's thread is done."""
+    steps: list[StepReport] = []
+    started: dict[str, float] = {}
+    cursor: str | None = None
+    kinds = {*STEP_EVENTS, DagsterEventType.STEP_START}
+    while True:
+        alive = worker.is_alive()
+        if instance.get_run_by_id(run_id) is not None:
+            connection = instance.get_records_for_run(run_id, cursor=cursor, of_type=kinds)
+            cursor = connection.cursor
+            for record in connection.records:
+                entry = record.event_log_entry
+                event = entry.dagster_event
+                if event is None:
+                    continue
+                if event.event_type == DagsterEventType.STEP_START:
+                    started[event.step_key or "?"] = entry.timestamp
+                    continue
+                report = _step_report(event, entry.timestamp, started)
+                steps.append(report)
+                on_step(report)
+        if not alive:
+            return steps
+        worker.join(timeout=0.25)

@@ -1,0 +1,47 @@
+"""Provider resources, one per capability, chosen from settings in one table."""
+
+from __future__ import annotations
+
+from dagster import EnvVar
+
+from shortgen_assets.defs.resources.database import AppDatabase
+from shortgen_assets.defs.resources.footage import FootageResource
+from shortgen_assets.defs.resources.llm import LLMResource
+from shortgen_assets.defs.resources.publisher import PublisherResource
+from shortgen_assets.defs.resources.trend_sources import TrendSourcesResource
+from shortgen_assets.defs.resources.tts import TTSResource
+from shortgen_assets.settings import Settings
+
+
+def _secret(name: str, needed: bool) -> EnvVar | None:
+    return EnvVar(name) if needed else None
+
+
+def build_resources(settings: Settings) -> dict[str, object]:
+    return {
+        "app_db": AppDatabase(url=settings.app_database_url),
+        "trend_sources": TrendSourcesResource(
+            sources=list(settings.trend_sources),
+            youtube_api_key=_secret("YOUTUBE_API_KEY", "youtube" in settings.trend_sources),
+            apify_token=_secret("APIFY_TOKEN", "tiktok" in settings.trend_sources),
+        ),
+        "llm": LLMResource(
+            provider=settings.llm_provider,
+            model=settings.anthropic_model,
+            api_key=_secret("ANTHROPIC_API_KEY", settings.llm_provider == "anthropic"),
+        ),
+        "tts": TTSResource(
+            provider=settings.tts_provider,
+            openai_api_key=_secret("OPENAI_API_KEY", settings.tts_provider == "openai"),
+            elevenlabs_api_key=_secret("ELEVENLABS_API_KEY", settings.tts_provider == "elevenlabs"),
+        ),
+        "footage_provider": FootageResource(
+            provider=settings.footage_provider,
+            pexels_api_key=_secret("PEXELS_API_KEY", settings.footage_provider == "pexels"),
+            fal_api_key=_secret("FAL_KEY", settings.footage_provider == "fal"),
+        ),
+        "publisher": PublisherResource(
+            provider=settings.publisher,
+            youtube_access_token=_secret("YOUTUBE_ACCESS_TOKEN", settings.publisher == "youtube"),
+        ),
+    }

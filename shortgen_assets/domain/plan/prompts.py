@@ -1,0 +1,106 @@
+"""What the LLM is told: system prompts and the user prompts for plans and trend reports.
+
+Pure string building, no network and no Dagster, so a prompt can be read and tested on its own.
+The plan prompt states the same limits `plan_checks` enforces (pace, scene lengths, overlay
+times, hashtag count), so a well-behaved model passes on the first try; the report prompt sends
+the measured baseline and a compact summary of the most viewed videos rather than every item.
+"""
+
+from __future__ import annotations
+
+import json
+
+from shortgen_assets.domain.plan.checks import MAX_WORDS_PER_SECOND, MIN_WORDS_PER_SECOND
+from shortgen_assets.domain.plan.planning import WORDS_PER_SECOND, dominant_hook_type
+from shortgen_assets.domain.schemas import Theme, TrendItem, TrendReport
+
+PLAN_TOOL = "submit_production_plan"
+REPORT_TOOL = "submit_trend_report"
+MAX_ITEMS_IN_PROMPT = 60
+
+PLAN_SYSTEM = (
+    "You are the producer of vertical short videos (YouTube Shorts, TikTok, Reels). You turn a "
+    "product brief and a trend report into a production plan that a voice, footage and editing "
+    f"pipeline follows exactly. Always answer by calling the {PLAN_TOOL} tool."
+)
+REPORT_SYSTEM = (
+    "You are a short-video trend analyst. You receive measured statistics of trending videos and a "
+    "compact list of the videos, and you write the trend report a producer plans from. Always "
+    f"answer by calling the {REPORT_TOOL} tool."
+)
+BRIEF_FIELDS = (
+    "product tagline audience tone style platform language keywords hashtags call_to_action "
+    "references"
+)
+REPORT_FIELDS_FOR_PLAN = (
+    "top_hooks hook_types top_hashtags recommended_style recommended_duration_seconds "
+    "recommendations summary"
+)
+
+
+def plan_prompt(theme: Theme, report: TrendReport) -> str:
+    """The brief, the report's steering fields and the rules a plan is checked against."""
+    seconds = theme.duration_seconds
+    brief = theme.model_dump(mode="json", include=set(BRIEF_FIELDS.split()))
+    trends = report.model_dump(mode="json", include=set(REPORT_FIELDS_FOR_PLAN.split()))
+    trends["clusters"] = [{"label": c.label, "keywords": c.keywords} for c in report.clusters]
+    return "\n".join(
+        [
+            "Brief:",
+            json.dumps(brief, ensure_ascii=False),
+            "Trend report:",
+            json.dumps(trends, ensure_ascii=False),
+            "Rules:",
+            f"- duration_target is {seconds}; aspect_ratio is 9:16.",
+            f"- scenes last 3-6 seconds each, numbered from 1, and sum to exactly {seconds} s.",
+            "- voiceover_sentences is the narration split into sentences: "
+            f"{MIN_WORDS_PER_SECOND * seconds:.0f}-{MAX_WORDS_PER_SECOND * seconds:.0f} words in "
+            f"total, aiming for {WORDS_PER_SECOND * seconds:.0f} (Chinese or Japanese: two "
+            "characters count as one word). Draw on the talking points.",
+            "- The first sentence is the hook (also hook_text), in the style of the report's most "
+            f"common hook type ({dominant_hook_type(report)}); the last sentence is the call to "
+            "action (cta_text).",
+            "- text_overlays: a hook overlay in the first 3 s and a cta overlay in the last 3 s; "
+            f"every overlay starts at or after 0 and ends at or before {seconds}.",
+            "- hashtags: 3-10, without '#' and without spaces; include the brand hashtags.",
+            f"- title at most 100 characters. Write every text in language '{theme.language}'.",
+        ]
+    )
+
+
+def report_prompt(items: list[TrendItem], baseline: TrendReport) -> str:
+    """The measured baseline and one compact JSON line per most-viewed video."""
+    ranked = sorted(items, key=lambda item: item.views, reverse=True)[:MAX_ITEMS_IN_PROMPT]
+    lines = [
+        json.dumps(
+            {
+                "platform": item.platform,
+                "id": item.external_id,
+                "title": item.title[:120],
+                "views": item.views,
+                "likes": item.likes,
+                "comments": item.comments,
+                "shares": item.shares,
+                "seconds": round(item.duration_seconds, 1),
+                "hashtags": item.hashtags[:6],
+                "posted": item.posted_at.isoformat(),
+            },
+            ensure_ascii=False,
+        )
+        for item in ranked
+    ]
+    return "\n".join(
+        [
+            "Measured baseline report:",
+            baseline.model_dump_json(),
+            f"The {len(ranked)} most viewed of {len(items)} analysed videos, one JSON per line:",
+            *lines,
+            "Rules:",
+            "- Copy analysed_count, style_distribution, hook_types and duration_stats unchanged: "
+            "they are measured.",
+            "- top_trends only lists videos from the list above (same platform and id).",
+            "- Improve cluster labels and keywords, recommendations (each naming an existing "
+            "cluster_id), top_hooks and the summary (at most three sentences).",
+            "- top_hashtags without '#'; recommended_duration_seconds between 5 and 180.",
+        ]
+    )

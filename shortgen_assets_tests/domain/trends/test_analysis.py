@@ -1,0 +1,219 @@
+"""The offline trend analyzer: ranking, classification, clustering, recommendations, checks."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shortgen_assets.defs.resources.trend_sources import TrendSourcesResource
+from shortgen_assets.domain.schemas import Recommendation, TrendItem
+from shortgen_assets.domain.trends.analysis import (
+    analyze_trends,
+    classify_hook,
+    classify_style,
+    report_problems,
+)
+from shortgen_assets.domain.trends.velocity import engagement_velocity
+
+NOW = datetime(2025, 6, 12, 12, 0, tzinfo=UTC)
+
+COOKING = [
+    ("Crispy garlic noodles in 10 minutes", ["recipe", "noodles", "cooking"]),
+    ("The fried rice recipe restaurants use", ["recipe", "friedrice", "cooking"]),
+    ("Garlic butter noodles for busy nights", ["noodles", "cooking", "easyrecipe"]),
+    ("Fried rice with day old rice explained", ["friedrice", "cooking", "recipe"]),
+]
+GAMING = [
+    ("Minecraft redstone door tutorial", ["minecraft", "redstone", "gaming"]),
+    ("Hidden Minecraft base build", ["minecraft", "minecraftbuilding", "gaming"]),
+    ("Redstone piston trick in Minecraft", ["minecraft", "redstone", "gaming"]),
+    ("Minecraft survival base ideas", ["minecraft", "minecraftbuilding", "gaming"]),
+]
+
+
+def item(
+    external_id: str,
+    title: str,
+    hashtags: list[str] | None = None,
+    *,
+    hours_ago: float = 10,
+    likes: int = 1000,
+    duration: float = 30,
+    description: str = "",
+    platform: str = "tiktok",
+) -> TrendItem:
+    return TrendItem(
+        platform=platform,
+        external_id=external_id,
+        source="test",
+        title=title,
+        description=description,
+        hashtags=hashtags or [],
+        views=likes * 20,
+        likes=likes,
+        comments=likes // 20,
+        shares=likes // 10,
+        duration_seconds=duration,
+        posted_at=NOW - timedelta(hours=hours_ago),
+    )
+
+
+def two_topics() -> list[TrendItem]:
+    cooking = [
+        item(f"c{n}", title, tags, likes=5000 + n, duration=40)
+        for n, (title, tags) in enumerate(COOKING)
+    ]
+    gaming = [
+        item(f"g{n}", title, tags, likes=500 + n, duration=20)
+        for n, (title, tags) in enumerate(GAMING)
+    ]
+    return cooking + gaming
+
+
+def test_top_trends_are_ranked_by_velocity() -> None:
+    items = [
+        item("old", "old but big", hours_ago=200, likes=50_000),
+        item("new", "new and rising", hours_ago=2, likes=5_000),
+        item("mid", "steady", hours_ago=24, likes=10_000),
+    ]
+
+    report = analyze_trends(items, NOW)
+
+    assert [t.external_id for t in report.top_trends] == ["new", "mid", "old"]
+    expected = engagement_velocity(items[1], NOW)
+    assert report.top_trends[0].velocity == pytest.approx(expected, rel=1e-6)
+
+
+def test_clusters_separate_topics() -> None:
+    report = analyze_trends(two_topics(), NOW)
+
+    assert 2 <= len(report.clusters) <= 4
+    assert sum(c.size for c in report.clusters) == report.analysed_count == 8
+    labels = " ".join(c.label + " " + " ".join(c.hashtags) for c in report.clusters)
+    assert "minecraft" in labels and "noodles" in labels
+    for cluster in report.clusters:
+        topics = {"minecraft" in t.lower() for t in cluster.example_titles}
+        assert len(topics) == 1  # a cluster never mixes cooking and gaming
+    fastest = max(report.clusters, key=lambda c: c.mean_velocity)
+    assert "cooking" in fastest.hashtags
+    assert report.recommendations[0].cluster_id == fastest.cluster_id
+
+
+def test_recommendations_trace_to_existing_clusters() -> None:
+    items = TrendSourcesResource().collect([], NOW, max_results=60).items
+
+    report = analyze_trends(items, NOW)
+
+    cluster_ids = {c.cluster_id for c in report.clusters}
+    assert report.recommendations
+    assert all(r.cluster_id in cluster_ids for r in report.recommendations)
+    assert sum(c.size for c in report.clusters) == report.analysed_count == 60
+    assert report_problems(report) == []
+    assert 5 <= report.recommended_duration_seconds <= 180
+    assert report.top_hashtags and all(not t.startswith("#") for t in report.top_hashtags)
+    assert "fyp" not in report.top_hashtags and "shorts" not in report.top_hashtags
+    assert sum(report.style_distribution.values()) == 60
+    assert set(report.style_distribution) == {
+        "talking-head",
+        "montage",
+        "text-heavy",
+        "cinematic",
+        "tutorial",
+        "animation",
+    }
+    assert len(report.top_hooks) == 5 and report.summary.startswith("Analysed 60")
+
+
+def test_report_is_deterministic_and_order_independent() -> None:
+    items = TrendSourcesResource().collect(["money", "budget"], NOW).items
+    shuffled = items[:]
+    random.Random(7).shuffle(shuffled)
+
+    first = analyze_trends(items, NOW)
+
+    assert analyze_trends(items, NOW) == first
+    assert analyze_trends(shuffled, NOW) == first
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_tiny_snapshots_do_not_crash(count: int) -> None:
+    items = [item(str(n), title, tags) for n, (title, tags) in enumerate(COOKING[:count])]
+
+    report = analyze_trends(items, NOW)
+
+    assert report.analysed_count == count
+    assert report_problems(report) == []
+    assert len(report.recommendations) >= 1
+
+
+def test_items_without_words_still_form_one_cluster() -> None:
+    items = [item(str(n), "🔥🔥🔥", []) for n in range(4)]
+
+    report = analyze_trends(items, NOW)
+
+    assert len(report.clusters) == 1 and report.clusters[0].size == 4
+
+
+def test_empty_snapshot_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no trend items"):
+        analyze_trends([], NOW)
+
+
+def test_recommended_duration_follows_the_fastest_videos() -> None:
+    fast = [item(f"f{n}", f"quick clip {n}", hours_ago=1, duration=15) for n in range(4)]
+    slow = [item(f"s{n}", f"long talk {n}", hours_ago=300, duration=58) for n in range(12)]
+
+    report = analyze_trends(fast + slow, NOW)
+
+    assert report.recommended_duration_seconds == 15
+
+
+@pytest.mark.parametrize(
+    ("title", "hook"),
+    [
+        ("POV: you finally learned to cook steak", "pov"),
+        ("I tried slugging for 7 nights", "challenge"),
+        ("How to fix a squeaky door hinge", "how-to"),
+        ("5 habits that doubled my focus", "number/list"),
+        ("Stop putting vitamin C on like this", "warning"),
+        ("Rescue kitten transformation: day 1 vs day 60", "reveal"),
+        ("Why are my tomato leaves turning yellow?", "question"),
+        ("storytime: my landlord kept my deposit", "story"),
+        ("Lake Bled at sunrise", "statement"),
+    ],
+)
+def test_hook_types(title: str, hook: str) -> None:
+    assert classify_hook(title) == hook
+
+
+@pytest.mark.parametrize(
+    ("title", "tags", "duration", "style"),
+    [
+        ("How to hang shelves without a stud finder", ["diy"], 40, "tutorial"),
+        ("storytime: my landlord kept my deposit", ["storytime"], 55, "talking-head"),
+        ("5 money rules I wish I knew sooner", [], 40, "text-heavy"),
+        ("Lake Bled at sunrise", ["drone", "cinematic"], 20, "cinematic"),
+        ("I animated my world in Blender", ["3danimation"], 25, "animation"),
+        ("Gym motivation edit", ["gymedit"], 15, "montage"),
+        ("he thinks he's a lap dog", [], 11, "montage"),
+    ],
+)
+def test_style_classification(title: str, tags: list[str], duration: float, style: str) -> None:
+    assert classify_style(item("1", title, tags, duration=duration)) == style
+
+
+def test_report_problems_catch_inconsistent_reports() -> None:
+    report = analyze_trends(two_topics(), NOW)
+    broken = report.model_copy(
+        update={
+            "analysed_count": report.analysed_count + 1,
+            "recommendations": [Recommendation(text="x", cluster_id=99)],
+        }
+    )
+
+    problems = report_problems(broken)
+
+    assert any("clusters hold 8 items but 9" in p for p in problems)
+    assert any("missing cluster 99" in p for p in problems)
