@@ -130,11 +130,11 @@ def build_narration(work: Path, sentences: list[str], seconds: float) -> Narrati
     """Real espeak speech when the TTS resource is available, else the synthetic voice."""
     path = work / f"voice_{seconds:g}.wav"
     try:
-        from shortgen_assets.defs.resources.tts import TTSResource
+        from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
     except ImportError:
         return synthetic_voice(path, sentences, seconds)
     voice = Voice(words_per_minute=round(sum(len(s.split()) for s in sentences) * 60 / seconds))
-    return TTSResource(provider="espeak").synthesize(sentences, voice, path, seconds)
+    return EspeakTTS().synthesize(sentences, voice, path, seconds)
 
 
 def build_request(work: Path, width: int, height: int, seconds: float, tag: str) -> Path:

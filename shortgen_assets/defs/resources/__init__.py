@@ -1,6 +1,13 @@
-"""Provider resources, one per capability, chosen from settings in one table."""
+"""Provider resources: one interface per capability, one class per vendor, chosen in one table.
+
+Adding a vendor = its module under `<capability>/` + one entry in the table below (+ the settings
+Literal). A secret is an `EnvVar` field of the vendor class that needs it, so it is read from the
+environment only when that vendor is chosen, and never stored in config, metadata or logs.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from dagster import EnvVar
 
@@ -10,11 +17,21 @@ from shortgen_assets.defs.resources.llm import LLMResource
 from shortgen_assets.defs.resources.publisher import PublisherResource
 from shortgen_assets.defs.resources.trend_sources import TrendSourcesResource
 from shortgen_assets.defs.resources.tts import TTSResource
+from shortgen_assets.defs.resources.tts.elevenlabs import ElevenLabsTTS
+from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
+from shortgen_assets.defs.resources.tts.openai import OpenAITTS
 from shortgen_assets.settings import Settings
 
 
 def _secret(name: str, needed: bool) -> EnvVar | None:
     return EnvVar(name) if needed else None
+
+
+TTS_VENDORS: dict[str, Callable[[Settings], TTSResource]] = {
+    "espeak": lambda _: EspeakTTS(),
+    "openai": lambda _: OpenAITTS(api_key=EnvVar("OPENAI_API_KEY")),
+    "elevenlabs": lambda _: ElevenLabsTTS(api_key=EnvVar("ELEVENLABS_API_KEY")),
+}
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
@@ -30,11 +47,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
             model=settings.anthropic_model,
             api_key=_secret("ANTHROPIC_API_KEY", settings.llm_provider == "anthropic"),
         ),
-        "tts": TTSResource(
-            provider=settings.tts_provider,
-            openai_api_key=_secret("OPENAI_API_KEY", settings.tts_provider == "openai"),
-            elevenlabs_api_key=_secret("ELEVENLABS_API_KEY", settings.tts_provider == "elevenlabs"),
-        ),
+        "tts": TTS_VENDORS[settings.tts_provider](settings),
         "footage_provider": FootageResource(
             provider=settings.footage_provider,
             pexels_api_key=_secret("PEXELS_API_KEY", settings.footage_provider == "pexels"),

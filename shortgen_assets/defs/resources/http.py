@@ -1,15 +1,19 @@
 """One HTTP policy for every API provider: bounded retries with backoff, then a clear failure.
 
-Providers call `send` instead of httpx directly so that quota errors, rate limits, server errors and
-timeouts are retried the same way everywhere (tenacity), and what finally escapes is a
-`ProviderError` that names the provider, the status and what to do about it.
+Vendors call `send` (or `retry`, for an SDK call) instead of httpx directly so that quota errors,
+rate limits, server errors and timeouts are retried the same way everywhere (tenacity), and what
+finally escapes is a `ProviderError` that names the provider, the status and what to do about it.
+Every API vendor is an `HttpVendor`, so timeout and retry settings are configured alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
+from dagster import ConfigurableResource
+from pydantic import Field
 from tenacity import (
     RetryError,
     Retrying,
@@ -17,6 +21,8 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential_jitter,
 )
+
+Result = TypeVar("Result")
 
 RETRYABLE_STATUS = frozenset({403, 408, 409, 425, 429, 500, 502, 503, 504, 529})
 
@@ -55,6 +61,23 @@ def _body(response: httpx.Response, limit: int = 300) -> str:
         return "<streamed body>"
 
 
+def retry(provider: str, call: Callable[[], Result], *, attempts: int, base_wait: float) -> Result:
+    """Run `call`, retrying when it raises `RetryableStatus`, a timeout or a transport error;
+    raise ProviderError once the attempts are spent. Any other exception passes through at once."""
+    retrying = Retrying(
+        retry=retry_if_exception(_is_retryable),
+        stop=stop_after_attempt(max(1, attempts)),
+        wait=wait_exponential_jitter(initial=base_wait, max=max(base_wait, 30.0), jitter=base_wait),
+        reraise=False,
+    )
+    try:
+        return retrying(call)
+    except RetryError as exc:
+        raise ProviderError(_describe(provider, exc.last_attempt.exception())) from None
+    except httpx.HTTPError as exc:
+        raise ProviderError(_describe(provider, exc)) from None
+
+
 def send(
     provider: str,
     call: Callable[[], httpx.Response],
@@ -74,18 +97,70 @@ def send(
             raise RetryableStatus(response)
         return response
 
-    retrying = Retrying(
-        retry=retry_if_exception(_is_retryable),
-        stop=stop_after_attempt(max(1, attempts)),
-        wait=wait_exponential_jitter(initial=base_wait, max=max(base_wait, 30.0), jitter=base_wait),
-        reraise=False,
-    )
-    try:
-        response = retrying(attempt)
-    except RetryError as exc:
-        raise ProviderError(_describe(provider, exc.last_attempt.exception())) from None
-    except httpx.HTTPError as exc:
-        raise ProviderError(_describe(provider, exc)) from None
+    response = retry(provider, attempt, attempts=attempts, base_wait=base_wait)
     if response.is_error:
         raise ProviderError(f"{provider}: HTTP {response.status_code}: {_body(response)}")
     return response
+
+
+def rejected_key(provider: str, response: httpx.Response, env: str) -> ProviderError:
+    """The error for a 401: waiting will not help, a valid key will."""
+    return ProviderError(
+        f"{provider}: HTTP {response.status_code}, the API key was rejected; set a valid {env}: "
+        f"{_body(response, 200)}"
+    )
+
+
+def require_key(provider: str, key: str, env: str) -> str:
+    """`key`, or a clear error naming the variable when it is empty."""
+    if not key:
+        raise ProviderError(f"{provider}: no API key; set {env} or choose another vendor")
+    return key
+
+
+class HttpVendor(ConfigurableResource):
+    """Timeouts and the shared retry policy of a vendor that calls an HTTP API."""
+
+    timeout_seconds: float = Field(60.0, gt=0, description="read timeout of one request")
+    connect_timeout_seconds: float = Field(15.0, gt=0)
+    retry_attempts: int = Field(4, ge=1, description="tries per request before the step fails")
+    retry_base_wait: float = Field(1.0, ge=0, description="first backoff in seconds")
+
+    def client(self, **options: object) -> httpx.Client:
+        timeout = httpx.Timeout(self.timeout_seconds, connect=self.connect_timeout_seconds)
+        return httpx.Client(timeout=timeout, **options)
+
+    def send(
+        self,
+        provider: str,
+        call: Callable[[], httpx.Response],
+        *,
+        key_env: str | None = None,
+        retry_status: frozenset[int] = RETRYABLE_STATUS,
+    ) -> httpx.Response:
+        """`send` with this vendor's attempts; a 401 fails at once naming `key_env`."""
+
+        def attempt() -> httpx.Response:
+            response = call()
+            if key_env and response.status_code == 401:
+                raise rejected_key(provider, response, key_env)
+            return response
+
+        return send(
+            provider,
+            attempt,
+            attempts=self.retry_attempts,
+            base_wait=self.retry_base_wait,
+            retry_status=retry_status,
+        )
+
+    def send_json(
+        self, provider: str, call: Callable[[], httpx.Response], *, key_env: str | None = None
+    ) -> Any:
+        """`send`, then the body as JSON or a clear error saying what came back instead."""
+        response = self.send(provider, call, key_env=key_env)
+        try:
+            return response.json()
+        except ValueError:
+            body = _body(response, 200)
+            raise ProviderError(f"{provider}: response is not JSON: {body}") from None

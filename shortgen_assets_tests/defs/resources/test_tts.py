@@ -1,4 +1,4 @@
-"""TTSResource: real espeak speech, and the OpenAI / ElevenLabs clients against recorded HTTP.
+"""TTS vendors: real espeak speech, and the OpenAI / ElevenLabs clients against recorded HTTP.
 
 The OpenAI mock answers like /v1/audio/speech does: a 24 kHz WAV whose header carries streaming
 placeholder sizes, here made of real espeak speech at the requested speed. The ElevenLabs body in
@@ -22,6 +22,9 @@ import respx
 
 from shortgen_assets.defs.resources.http import ProviderError
 from shortgen_assets.defs.resources.tts import TTSResource
+from shortgen_assets.defs.resources.tts.elevenlabs import ElevenLabsTTS
+from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
+from shortgen_assets.defs.resources.tts.openai import OpenAITTS
 from shortgen_assets.domain.audio import espeak
 from shortgen_assets.domain.audio.wav import measure_level, read_wav
 from shortgen_assets.domain.schemas import Narration, Voice
@@ -61,7 +64,7 @@ def assert_consistent(narration: Narration, sentences: list[str]) -> None:
 
 def test_espeak_narration_is_real_speech_with_exact_timings(tmp_path: Path) -> None:
     out = tmp_path / "voiceover.wav"
-    narration = TTSResource().synthesize(SCRIPT, Voice(), out, target_seconds=12)
+    narration = EspeakTTS().synthesize(SCRIPT, Voice(), out, target_seconds=12)
 
     assert narration.audio_path == str(out)
     assert (narration.provider, narration.voice, narration.cost_usd) == ("espeak", "en-us", 0.0)
@@ -78,14 +81,14 @@ def test_espeak_narration_is_real_speech_with_exact_timings(tmp_path: Path) -> N
 
 
 def test_usage_reports_model_characters_seconds_and_cost(tmp_path: Path) -> None:
-    tts = TTSResource()
+    tts = EspeakTTS()
     narration = tts.synthesize(["Hello there."], Voice(), tmp_path / "v.wav", 5)
 
     usage = tts.usage(narration)
 
     assert (usage.provider, usage.model, usage.characters) == ("espeak", "espeak-ng", 12)
     assert usage.seconds == narration.duration_ms / 1000 and usage.cost_usd == 0.0
-    assert openai_tts(openai_model="tts-1-hd").tts_model == "tts-1-hd"
+    assert openai_tts(model="tts-1-hd").tts_model == "tts-1-hd"
 
 
 def test_overrunning_narration_is_retaken_faster_to_fit(tmp_path: Path) -> None:
@@ -94,7 +97,7 @@ def test_overrunning_narration_is_retaken_faster_to_fit(tmp_path: Path) -> None:
         "Sleep scientists say gradual light helps your body wake up calmer and more alert.",
         "Set it once from your phone and forget about harsh buzzers forever.",
     ]
-    tts = TTSResource()
+    tts = EspeakTTS()
     relaxed = tts.synthesize(long_script, Voice(), tmp_path / "relaxed.wav", target_seconds=60)
     target = relaxed.duration_ms / 1000 / 2
 
@@ -107,13 +110,13 @@ def test_overrunning_narration_is_retaken_faster_to_fit(tmp_path: Path) -> None:
 
 def test_silent_narration_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ProviderError, match=r"espeak: the narration is silent \(RMS -120"):
-        TTSResource().synthesize(["...", "—"], Voice(), tmp_path / "v.wav", target_seconds=5)
+        EspeakTTS().synthesize(["...", "—"], Voice(), tmp_path / "v.wav", target_seconds=5)
     assert not (tmp_path / "v.wav").exists()
 
 
 def test_blank_script_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="every voiceover sentence is blank"):
-        TTSResource().synthesize(["", "  "], Voice(), tmp_path / "v.wav", target_seconds=5)
+        EspeakTTS().synthesize(["", "  "], Voice(), tmp_path / "v.wav", target_seconds=5)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +130,7 @@ def test_blank_script_is_rejected(tmp_path: Path) -> None:
 def test_non_english_voices_speak_with_timings(
     tmp_path: Path, language: str, sentences: list[str]
 ) -> None:
-    narration = TTSResource().synthesize(
+    narration = EspeakTTS().synthesize(
         sentences, Voice(name=language), tmp_path / "v.wav", target_seconds=10
     )
 
@@ -138,7 +141,7 @@ def test_non_english_voices_speak_with_timings(
 
 def test_unknown_espeak_voice_fails_with_the_fix(tmp_path: Path) -> None:
     with pytest.raises(ProviderError, match="espeak: espeak-ng has no voice 'xx-nowhere'"):
-        TTSResource().synthesize(["Hello."], Voice(name="xx-nowhere"), tmp_path / "v.wav", 5)
+        EspeakTTS().synthesize(["Hello."], Voice(name="xx-nowhere"), tmp_path / "v.wav", 5)
 
 
 # --- OpenAI ------------------------------------------------------------------------------------
@@ -179,14 +182,8 @@ def openai_speech(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, content=audio, headers={"content-type": "audio/wav"})
 
 
-def openai_tts(**overrides: object) -> TTSResource:
-    return TTSResource(
-        provider="openai",
-        openai_api_key="sk-test",
-        retry_attempts=3,
-        retry_base_wait=0,
-        **overrides,
-    )
+def openai_tts(**overrides: object) -> OpenAITTS:
+    return OpenAITTS(api_key="sk-test", retry_attempts=3, retry_base_wait=0, **overrides)
 
 
 def test_openai_narration_has_exact_sentence_boundaries_and_cost(tmp_path: Path) -> None:
@@ -228,10 +225,8 @@ def test_openai_overrun_is_retaken_with_a_higher_speed(tmp_path: Path) -> None:
 # --- ElevenLabs --------------------------------------------------------------------------------
 
 
-def elevenlabs_tts() -> TTSResource:
-    return TTSResource(
-        provider="elevenlabs", elevenlabs_api_key="xi-test", retry_attempts=3, retry_base_wait=0
-    )
+def elevenlabs_tts() -> ElevenLabsTTS:
+    return ElevenLabsTTS(api_key="xi-test", retry_attempts=3, retry_base_wait=0)
 
 
 def elevenlabs_ok() -> httpx.Response:
@@ -316,8 +311,12 @@ def test_timeouts_fail_after_the_configured_retries(api, tmp_path: Path) -> None
     assert route.call_count == 3
 
 
-@pytest.mark.parametrize("provider", ["openai", "elevenlabs"])
-def test_missing_key_fails_before_any_request(provider: str, tmp_path: Path) -> None:
-    with respx.mock() as router, pytest.raises(ProviderError, match=f"{provider}: no API key"):
-        TTSResource(provider=provider).synthesize(EL_SCRIPT, Voice(), tmp_path / "v.wav", 10)
+@pytest.mark.parametrize(
+    ("vendor", "env"), [(OpenAITTS, "OPENAI_API_KEY"), (ElevenLabsTTS, "ELEVENLABS_API_KEY")]
+)
+def test_empty_key_fails_before_any_request(
+    vendor: type[TTSResource], env: str, tmp_path: Path
+) -> None:
+    with respx.mock() as router, pytest.raises(ProviderError, match=f"no API key; set {env}"):
+        vendor(api_key="").synthesize(EL_SCRIPT, Voice(), tmp_path / "v.wav", 10)
     assert not router.calls

@@ -1,0 +1,129 @@
+"""The TTS capability: narration audio plus the sentence and word timings captions are cut from.
+
+Each vendor (its own module here) renders one take of the sentences at a speed; everything else is
+shared and identical whatever the vendor: a mono 16-bit WAV (written to a temporary name, then
+renamed), leading/trailing silence trimmed, timings in milliseconds of that file, a refusal to
+emit silence, and a re-take at a faster rate when the narration overruns its target by more than
+`max_overrun`.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from dagster import ConfigurableResource
+from pydantic import Field
+
+from shortgen_assets.defs.resources.http import ProviderError
+from shortgen_assets.domain.audio.narration_timing import Take, trim_take
+from shortgen_assets.domain.audio.wav import (
+    AudioDecodeError,
+    decode_audio,
+    measure_level,
+    samples_to_ms,
+    write_wav,
+)
+from shortgen_assets.domain.schemas import Narration, ProviderUsage, Voice
+
+SILENT_RMS_DBFS = -50.0
+FIT_ATTEMPTS = 3
+
+
+class TTSResource(ConfigurableResource):
+    """Synthesizes the plan's voiceover sentences; `provider` names the vendor."""
+
+    provider: ClassVar[str]
+    max_overrun: float = Field(0.15, ge=0, description="allowed overrun of the target duration")
+
+    @property
+    @abstractmethod
+    def tts_model(self) -> str:
+        """The voice model, as recorded with the narration's cost."""
+
+    @abstractmethod
+    def voice_id(self, voice: Voice) -> str:
+        """This vendor's voice for the theme's `voice`."""
+
+    @abstractmethod
+    def speed_range(self, voice: Voice) -> tuple[float, float]:
+        """Slowest and fastest speed factor the vendor accepts for `voice`."""
+
+    @abstractmethod
+    def render(self, spoken: list[str], voice: Voice, speed: float) -> Take:
+        """One take of the sentences at `speed` (1.0 = the voice's natural rate)."""
+
+    def cost_usd(self, characters: int) -> float:
+        """What synthesizing `characters` costs; offline vendors cost nothing."""
+        return 0.0
+
+    def synthesize(
+        self, sentences: list[str], voice: Voice, out_path: Path, target_seconds: float
+    ) -> Narration:
+        """Write the narration WAV to `out_path` and return it with its exact timings.
+
+        If the audio overruns `target_seconds` by more than `max_overrun`, it is re-synthesized
+        faster (rate scaled by measured/target, within the vendor's limits; up to 3 takes, each
+        billed). A narration that still overruns at the fastest rate is returned as is, so the
+        duration check downstream reports it. `words_per_minute` is the spoken rate measured on
+        the written audio.
+        """
+        spoken = [" ".join(s.split()) for s in sentences if s.strip()]
+        if not spoken:
+            raise ValueError("nothing to narrate: every voiceover sentence is blank")
+        if target_seconds <= 0:
+            raise ValueError(f"target_seconds must be positive, got {target_seconds}")
+        low, high = self.speed_range(voice)
+        speed, characters = 1.0, 0
+        for _ in range(FIT_ATTEMPTS):
+            take = trim_take(self.render(spoken, voice, speed))
+            characters += take.characters
+            seconds = take.samples.size / take.sample_rate
+            faster = max(low, min(high, speed * seconds / target_seconds))
+            if seconds <= target_seconds * (1 + self.max_overrun) or faster <= speed * 1.001:
+                break
+            speed = faster
+        self._ensure_audible(take, voice)
+        write_wav(out_path, take.samples, take.sample_rate)
+        duration_ms = samples_to_ms(take.samples.size, take.sample_rate)
+        word_count = sum(len(s.split()) for s in spoken)
+        return Narration(
+            audio_path=str(out_path),
+            duration_ms=duration_ms,
+            sample_rate=take.sample_rate,
+            sentences=take.sentences,
+            provider=self.provider,
+            voice=self.voice_id(voice),
+            characters=characters,
+            cost_usd=round(self.cost_usd(characters), 6),
+            words_per_minute=round(word_count * 60_000 / duration_ms),
+        )
+
+    def usage(self, narration: Narration) -> ProviderUsage:
+        """What the narration cost, for asset metadata and the videos cost breakdown."""
+        return ProviderUsage(
+            provider=narration.provider,
+            model=self.tts_model,
+            characters=narration.characters,
+            seconds=narration.duration_ms / 1000,
+            cost_usd=narration.cost_usd,
+        )
+
+    def _ensure_audible(self, take: Take, voice: Voice) -> None:
+        level = measure_level(take.samples)
+        if take.samples.size == 0 or level.rms_dbfs < SILENT_RMS_DBFS:
+            raise ProviderError(
+                f"{self.provider}: the narration is silent (RMS {level.rms_dbfs:.1f} dBFS, "
+                f"{take.samples.size} samples) with voice {self.voice_id(voice)!r}; check the "
+                "voice id and that the sentences contain speakable words"
+            )
+
+
+def decode(provider: str, data: bytes, sample_rate: int) -> np.ndarray:
+    """Audio a vendor returned, as samples at `sample_rate`, or a ProviderError."""
+    try:
+        return decode_audio(data, sample_rate)
+    except AudioDecodeError as exc:
+        raise ProviderError(f"{provider}: the returned audio is unreadable: {exc}") from None
