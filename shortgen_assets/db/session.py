@@ -1,7 +1,8 @@
 """Engines and sessions for the app database, migrated to the latest revision on first use.
 
 SQLite gets WAL and a busy timeout so the CLI, the daemon's sensors and run processes can share
-one file; Postgres migrations take an advisory lock so concurrent first uses do not race.
+one file. Concurrent first uses never race the migration: Postgres takes an advisory lock, SQLite a
+file lock beside the database file (SQLite's own locking does not cover Alembic's read-then-create).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from filelock import FileLock
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -59,8 +61,23 @@ def _new_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
+def _sqlite_file(engine: Engine) -> Path | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
 def upgrade(engine: Engine) -> str:
-    """Apply pending migrations; return the head revision."""
+    """Apply pending migrations under a lock; return the head revision."""
+    database = _sqlite_file(engine)
+    if database is None:
+        return _upgrade(engine)
+    with FileLock(str(database) + ".migrate.lock", timeout=120):
+        return _upgrade(engine)
+
+
+def _upgrade(engine: Engine) -> str:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     head = ScriptDirectory.from_config(config).get_current_head() or ""
     with engine.begin() as connection:
