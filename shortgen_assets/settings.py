@@ -21,6 +21,18 @@ run_coordinator:
   class: QueuedRunCoordinator
   config:
     max_concurrent_runs: {max_runs}
+# A run whose worker died is failed by run monitoring (the launcher checks the worker's process)
+# and the pool slots of ended runs are freed, so no crash blocks later renders.
+run_launcher:
+  module: shortgen_assets.defs.run_health
+  class: MonitoredRunLauncher
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  cancel_timeout_seconds: 180
+  max_resume_run_attempts: 0
+  poll_interval_seconds: 15
+  free_slots_after_run_end_seconds: 15
 # Run retries cover a lost run worker only; a failed step is retried by its own RetryPolicy,
 # so the two never multiply.
 run_retries:
