@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from shortgen_assets.domain.scratch import temp_sibling
+
 SAMPLE_RATE = 48_000
 PROGRESSIONS = {  # scale degrees (0-based) of each bar's chord root
     "major": [(0, 4, 5, 3), (0, 5, 3, 4), (3, 0, 4, 5), (0, 3, 4, 3)],
@@ -125,7 +127,7 @@ def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = SAMPLE_R
     header = b"RIFF" + struct.pack("<I", 36 + data.nbytes) + b"WAVE" + b"fmt "
     header += struct.pack("<IHHII", 16, 3, channels, sample_rate, sample_rate * channels * 4)
     header += struct.pack("<HH", channels * 4, 32) + b"data" + struct.pack("<I", data.nbytes)
-    temp = path.with_name(f".{path.name}.partial")
+    temp = temp_sibling(path)
     with temp.open("wb") as out:
         out.write(header)
         out.write(memoryview(data).cast("B"))

@@ -27,6 +27,7 @@ from shortgen_assets.domain.media import (
     run_ffmpeg,
 )
 from shortgen_assets.domain.schemas import Narration, WordTiming
+from shortgen_assets.domain.scratch import temp_sibling
 
 SAMPLE_RATE = 48_000
 LIMIT_DBFS = (
@@ -158,7 +159,7 @@ def master(
         raise MediaError(f"the soundtrack {mix_wav} is silent: no voice or music to master")
     gain = target_lufs - measured.integrated_lufs
     limit = LIMIT_DBFS
-    temp = out_wav.with_name(f".{out_wav.name}.partial.wav")
+    temp = temp_sibling(out_wav)
     for _ in range(4):
         limiter = f"alimiter=limit={10 ** (limit / 20):.4f}:level=0:latency=1:attack=5:release=80"
         args = ["-i", str(mix_wav), "-af", f"volume={gain:.3f}dB,{limiter}", "-c:a", "pcm_f32le"]

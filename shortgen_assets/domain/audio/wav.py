@@ -17,6 +17,8 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
+from shortgen_assets.domain.scratch import scratch_dir
+
 FULL_SCALE = 32768.0
 SILENCE_DBFS = -120.0
 
@@ -117,8 +119,8 @@ def decode_audio(data: bytes, sample_rate: int, timeout: float = 120.0) -> np.nd
     if not data:
         raise AudioDecodeError("no audio bytes to decode")
     # A seekable file, not a pipe: ffmpeg trims mp3 end padding only when it can seek.
-    with tempfile.TemporaryDirectory(prefix="shortgen-decode-") as folder:
-        source = Path(folder) / "provider-audio"
+    with scratch_dir("decode") as folder:
+        source = folder / "provider-audio"
         source.write_bytes(data)
         command = [
             imageio_ffmpeg.get_ffmpeg_exe(),

@@ -8,14 +8,11 @@ the frame and centre-cropped, then encoded as a fast intermediate that compositi
 from __future__ import annotations
 
 import math
-import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from shortgen_assets.domain.media import run_ffmpeg
 from shortgen_assets.domain.schemas import ProductionPlan
+from shortgen_assets.domain.scratch import atomic_output
 
 # The clips are intermediates: composition decodes and re-encodes them once. x264's ultrafast
 # preset is the cheapest H.264 encode (no CABAC, no B-frames), and CRF 17 keeps the soft
@@ -31,17 +28,6 @@ def h264_args(fps: int, threads: int = 0) -> list[str]:
     if threads:
         args += ["-threads", str(threads)]
     return args
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
-    """Yield a temporary sibling of `path` (same suffix) and move it into place on success."""
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def scene_frames(plan: ProductionPlan, narration_seconds: float, fps: int) -> list[int]:

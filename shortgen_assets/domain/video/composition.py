@@ -10,9 +10,7 @@ re-encoding the footage alone. Captions and soundtrack are prepared concurrently
 from __future__ import annotations
 
 import os
-import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from shortgen_assets.domain.audio.soundtrack import Soundtrack, build_soundtrack
 from shortgen_assets.domain.media import MediaError, measure_loudness, probe, run_ffmpeg
 from shortgen_assets.domain.schemas import CaptionStyle, Footage, Narration, Palette, ProductionPlan
+from shortgen_assets.domain.scratch import scratch_dir, temp_sibling
 from shortgen_assets.domain.video.caption_track import (
     CaptionTiming,
     CaptionTrack,
@@ -112,10 +111,6 @@ class ComposedVideo(BaseModel):
     def max_caption_drift_ms(self) -> float:
         """Largest gap between a caption's (or highlighted word's) first frame and its word."""
         return max((t.drift_ms for t in self.caption_timings), default=0.0)
-
-
-def _temp_sibling(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.partial{path.suffix}")
 
 
 def _concat_script(paths: list[str], out: Path) -> Path:
@@ -235,7 +230,7 @@ def render_thumbnail(
     panel = render_overlay(title, "hook", look, palette, safe_area(*size).width)
     box = anchor_box(panel.width, panel.height, "center", size)
     frame.paste(panel, (box.x, box.y), panel)
-    temp = _temp_sibling(out_path)
+    temp = temp_sibling(out_path)
     try:
         frame.save(temp, "JPEG", quality=90)
         os.replace(temp, out_path)
@@ -294,8 +289,7 @@ def compose(request: CompositionRequest) -> ComposedVideo:
     request = request.model_copy(update={"out_path": out})
     thumbnail = (request.thumbnail_path or out.with_suffix(".jpg")).resolve()
     duration = request.narration.duration_ms / 1000
-    with tempfile.TemporaryDirectory(prefix="shortgen-compose-") as work_dir:
-        work = Path(work_dir)
+    with scratch_dir("compose") as work:
         with ThreadPoolExecutor(max_workers=1) as pool:
             audio = pool.submit(
                 _timed,
@@ -316,7 +310,7 @@ def compose(request: CompositionRequest) -> ComposedVideo:
             [c.path for c in request.footage.clips], work / "footage.ffconcat"
         )
         at = min(request.thumbnail_time, max(0.0, duration - 1 / request.fps))
-        video_temp, thumb_temp = _temp_sibling(out), _temp_sibling(thumbnail)
+        video_temp, thumb_temp = temp_sibling(out), temp_sibling(thumbnail)
         try:
             with ThreadPoolExecutor(max_workers=1) as pool:  # the frame grab overlaps the encode
                 thumb = pool.submit(

@@ -14,7 +14,6 @@ import hashlib
 import math
 import random
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,8 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from shortgen_assets.domain.media import run_ffmpeg
 from shortgen_assets.domain.schemas import Palette
-from shortgen_assets.domain.video.clips import atomic_output, h264_args
+from shortgen_assets.domain.scratch import atomic_output, scratch_dir
+from shortgen_assets.domain.video.clips import h264_args
 
 MOTIFS = ("gradient_flow", "aurora", "bokeh", "zoom_shapes", "cells", "stripes")
 
@@ -90,8 +90,8 @@ def render_scene(
     threads: int = 0,
 ) -> Path:
     """Render `frames` frames of the recipe to `out` (H.264 yuv420p, no audio), atomically."""
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".procedural-") as scratch:
-        inputs, graph = build_graph(recipe, Path(scratch), width, height, fps, frames)
+    with scratch_dir("procedural", out.parent) as scratch:
+        inputs, graph = build_graph(recipe, scratch, width, height, fps, frames)
         with atomic_output(out) as tmp:
             args = [*inputs, "-filter_complex", graph, "-map", "[out]", "-frames:v", str(frames)]
             if threads:
