@@ -94,6 +94,8 @@ def show(
     for stage in details["stages"]:
         when = f"  {stage['at']}  run {stage['run_id'][:8]}" if stage["run_id"] else ""
         typer.echo(f"  {stage['stage']:<13} {stage['state']:<13}{when}")
+    for warning in details["warnings"]:
+        typer.echo(f"  warning: {warning}")
     video = details["video"]
     if video:
         typer.echo(f"  video {video['status']}: {video['path']}")

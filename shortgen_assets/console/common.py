@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.session import session_scope
+from shortgen_assets.defs.check_warnings import check_warnings
 from shortgen_assets.defs.pools import apply_pool_limits
 from shortgen_assets.defs.progress import ALL_STAGES, stage_states
 from shortgen_assets.domain.themes import ThemeError
@@ -97,8 +98,10 @@ def job_summary(job: Job, stages_done: int) -> dict[str, Any]:
 def job_details(settings: Settings, job_id: int) -> dict[str, Any]:
     """Status, per-stage state from Dagster, files and costs of one job."""
     job, video = find_job(settings, job_id)
-    states = stage_states(instance(settings), job_id)
+    dagster_instance = instance(settings)
+    states = stage_states(dagster_instance, job_id)
     details: dict[str, Any] = job_summary(job, sum(s.state == "materialized" for s in states))
+    details["warnings"] = check_warnings(dagster_instance, job_id)
     details["stages"] = [
         {"stage": s.stage, "state": s.state, "at": s.at, "run_id": s.run_id} for s in states
     ]

@@ -119,7 +119,10 @@ def demo(
         [job_id] = request_jobs(session, parsed, theme.resolve(), source="demo", status="queued")
     typer.echo(f"job {job_id}: a {parsed.duration_seconds} s video for {parsed.product}", err=True)
     outcome = _run_tracked(job_id, PIPELINE_STAGES)
-    video = job_details(settings, job_id)["video"]
+    details = job_details(settings, job_id)
+    for warning in details["warnings"]:
+        typer.echo(f"warning: {warning}", err=True)
+    video = details["video"]
     typer.echo(f"video:     {video['path']}")
     typer.echo(f"thumbnail: {video['thumbnail']}")
     typer.echo(f"cost:      ${video['cost_usd']['total']:.4f}")

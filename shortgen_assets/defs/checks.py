@@ -13,7 +13,7 @@ from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
 from shortgen_assets.domain.media import Loudness, MediaInfo
 from shortgen_assets.domain.plan.checks import CHECKS as PLAN_RULES
-from shortgen_assets.domain.schemas import ProductionPlan, TrendReport
+from shortgen_assets.domain.schemas import ProductionPlan, TrendReport, TrendSignal
 from shortgen_assets.domain.trends.analysis import report_problems
 
 LUFS_TARGET, LUFS_TOLERANCE, MAX_TRUE_PEAK = -14.0, 1.0, -1.0
@@ -33,13 +33,19 @@ def _result(name: str, problems: Iterable[str], **metadata: object) -> AssetChec
     )
 
 
-def enough_trends(collected: int, minimum: int) -> AssetCheckResult:
-    problems = (
-        [f"only {collected} trends collected, need {minimum}; add sources or keywords"]
-        if collected < minimum
-        else []
+def trend_signal(signal: TrendSignal) -> AssetCheckResult:
+    """A warning, never a block: few or no matching trends is valid input, the theme then leads."""
+    return AssetCheckResult(
+        check_name="trend_signal",
+        passed=not signal.is_low,
+        severity=AssetCheckSeverity.WARN,
+        description=signal.describe(),
+        metadata={
+            "items": signal.items,
+            "matched_keywords": ", ".join(signal.matched_keywords),
+            "strength": signal.strength,
+        },
     )
-    return _result("enough_trends", problems, collected=collected, minimum=minimum)
 
 
 def report_consistent(report: TrendReport) -> AssetCheckResult:

@@ -155,7 +155,10 @@ class RankedTrend(BaseModel):
 
 class Recommendation(BaseModel):
     text: str
-    cluster_id: int
+    cluster_id: int | None = Field(None, description="the cluster it stands on; None: the theme")
+    basis: Literal["trends", "theme"] = Field(
+        "trends", description="whether it stands on the trend snapshot or on the theme alone"
+    )
 
 
 class DurationStats(BaseModel):
@@ -165,6 +168,49 @@ class DurationStats(BaseModel):
     p75: float
     minimum: float
     maximum: float
+
+
+SignalStrength = Literal["none", "low", "strong"]
+
+
+class TrendSignal(BaseModel):
+    """How much the snapshot can steer a plan: how many items, which keywords matched, how fresh."""
+
+    items: int = Field(ge=0, description="trending videos in the snapshot")
+    minimum_items: int = Field(ge=1, description="items needed for a trend-led plan")
+    keywords: list[str] = Field(default_factory=list, description="the theme's search terms")
+    matched_keywords: list[str] = Field(
+        default_factory=list, description="search terms at least one item answers"
+    )
+    newest_age_hours: float | None = Field(None, description="hours since the newest post")
+    median_age_hours: float | None = Field(None, description="median hours since posting")
+    strength: SignalStrength
+
+    @property
+    def is_low(self) -> bool:
+        return self.strength != "strong"
+
+    def describe(self) -> str:
+        """One line with the figures: what the snapshot holds and what the plan does about it."""
+        matched = ", ".join(self.matched_keywords) or "none"
+        fresh = (
+            f"newest {self.newest_age_hours:.0f} h old" if self.newest_age_hours is not None else ""
+        )
+        keywords = (
+            f"keywords matched {len(self.matched_keywords)}/{len(self.keywords)} ({matched})"
+            if self.keywords
+            else ""
+        )
+        figures = ", ".join(
+            part for part in (f"{self.items} trending items", keywords, fresh) if part
+        )
+        if not self.is_low:
+            return f"trend signal strong: {figures}"
+        return (
+            f"trend signal {self.strength}: {figures}; a trend-led plan wants "
+            f"{self.minimum_items}+ matching items, so the plan leans on the theme "
+            "(add keywords or sources for more)"
+        )
 
 
 class TrendReport(BaseModel):
@@ -184,6 +230,14 @@ class TrendReport(BaseModel):
     recommended_duration_seconds: int = Field(ge=5, le=180)
     top_hooks: list[str] = Field(description="example hook lines from the fastest-rising videos")
     summary: str
+    signal: TrendSignal | None = Field(
+        None, description="the evidence behind the report; None in reports made before it existed"
+    )
+
+    @property
+    def trend_led(self) -> bool:
+        """Whether the trends are strong enough to steer the plan (else the theme leads)."""
+        return self.signal is None or not self.signal.is_low
 
 
 # --- production plan -------------------------------------------------------------------------

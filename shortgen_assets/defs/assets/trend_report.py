@@ -5,7 +5,7 @@ from datetime import datetime
 from dagster import AssetCheckSpec, AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from shortgen_assets.db.stage_rows import load_snapshot, save_report
-from shortgen_assets.defs.assets.common import job_id_of, upstream_metadata, usage_metadata
+from shortgen_assets.defs.assets.common import job_theme, upstream_metadata, usage_metadata
 from shortgen_assets.defs.checks import report_consistent
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.policies import provider_retry
@@ -14,6 +14,7 @@ from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.resources.llm import LLMResource
 from shortgen_assets.domain.plan.summaries import report_markdown
 from shortgen_assets.domain.trends.analysis import analyze_trends
+from shortgen_assets.settings import get_settings
 
 
 @asset(
@@ -29,11 +30,13 @@ from shortgen_assets.domain.trends.analysis import analyze_trends
 def trend_report(
     context: AssetExecutionContext, app_db: AppDatabase, llm: LLMResource
 ) -> MaterializeResult:
-    job_id = job_id_of(context)
+    job_id, theme = job_theme(context, app_db)
     upstream = upstream_metadata(context, "trends")
     with app_db.session() as session:
         items = load_snapshot(session, upstream["observation_ids"])
-    baseline = analyze_trends(items, datetime.fromisoformat(upstream["collected_at"]))
+    collected_at = datetime.fromisoformat(upstream["collected_at"])
+    keywords, minimum = theme.keywords or [theme.product], get_settings().min_trends
+    baseline = analyze_trends(items, collected_at, keywords, minimum)
     report, usage = llm.refine_report(items, baseline)
     with app_db.session() as session:
         report_id = save_report(session, job_id, report, llm.provider, usage, context.run.run_id)

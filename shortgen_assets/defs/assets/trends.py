@@ -6,12 +6,13 @@ from dagster import AssetCheckSpec, AssetExecutionContext, MaterializeResult, Me
 
 from shortgen_assets.db.stage_rows import save_snapshot
 from shortgen_assets.defs.assets.common import job_theme
-from shortgen_assets.defs.checks import enough_trends
+from shortgen_assets.defs.checks import trend_signal
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.policies import provider_retry
 from shortgen_assets.defs.pools import pool_for
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.resources.trend_sources import TrendSourcesResource
+from shortgen_assets.domain.trends.signal import measure_signal
 from shortgen_assets.settings import get_settings
 
 
@@ -21,7 +22,15 @@ from shortgen_assets.settings import get_settings
     kinds={"python"},
     retry_policy=provider_retry(),
     pool=pool_for("trends"),
-    check_specs=[AssetCheckSpec("enough_trends", asset="trends", blocking=True)],
+    check_specs=[
+        AssetCheckSpec(
+            "trend_signal",
+            asset="trends",
+            blocking=False,
+            description="Warns when few or no trends match the keywords; the plan then leans on "
+            "the theme",
+        )
+    ],
     description="Trending short videos collected for this job from the configured sources.",
 )
 def trends(
@@ -30,7 +39,8 @@ def trends(
     job_id, theme = job_theme(context, app_db)
     settings = get_settings()
     now = datetime.now(UTC)
-    collection = trend_sources.collect(theme.keywords or [theme.product], now, settings.max_trends)
+    keywords, minimum = theme.keywords or [theme.product], settings.min_trends
+    collection = trend_sources.collect(keywords, now, settings.max_trends)
     with app_db.session() as session:
         observation_ids, created = save_snapshot(
             session, job_id, collection.items, now, context.run.run_id
@@ -49,5 +59,5 @@ def trends(
             "keywords": ", ".join(theme.keywords),
             "collected_at": now.isoformat(),
         },
-        check_results=[enough_trends(len(collection.items), settings.min_trends)],
+        check_results=[trend_signal(measure_signal(collection.items, keywords, now, minimum))],
     )

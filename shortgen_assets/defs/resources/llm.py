@@ -47,7 +47,13 @@ ANTHROPIC = "Anthropic"
 ANTHROPIC_VERSION = "2023-06-01"
 # 403 is a permission problem and 409 a conflict: neither gets better by waiting
 ANTHROPIC_RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
-MEASURED_REPORT_FIELDS = ("analysed_count", "style_distribution", "hook_types", "duration_stats")
+MEASURED_REPORT_FIELDS = (
+    "analysed_count",
+    "style_distribution",
+    "hook_types",
+    "duration_stats",
+    "signal",
+)
 MAX_ERRORS_SENT = 30
 # USD per million tokens (input, output), from Anthropic's published pricing
 DEFAULT_PRICES = {

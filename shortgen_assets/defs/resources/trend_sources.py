@@ -40,7 +40,6 @@ YOUTUBE_API = "https://www.googleapis.com/youtube/v3"
 APIFY_API = "https://api.apify.com/v2"
 APIFY_TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED"})
 YOUTUBE_PAGE_LIMIT = 50
-SAMPLE_FLOOR = 8
 MAX_SKIP_REASONS = 10
 
 
@@ -122,7 +121,7 @@ def sample_batch(keywords: list[str], now: datetime, max_results: int, limit: fl
     youtube_shift = now - parse_timestamp(youtube["captured_at"])
     tiktok_shift = now - parse_timestamp(tiktok["captured_at"])
     items = shift_posted_at(yt.items, youtube_shift) + shift_posted_at(tt.items, tiktok_shift)
-    batch.items = rank_for_keywords(items, keywords, max_results, SAMPLE_FLOOR)
+    batch.items = rank_for_keywords(items, keywords, max_results)
     return batch
 
 

@@ -1,5 +1,8 @@
 """Offline trend analysis: rank by velocity, classify style and hook, cluster topics, recommend.
 
+A snapshot may be small or empty (a niche product): the report then states its low signal, keeps
+what little it measured, and its first recommendation says the plan leans on the theme.
+
 Everything here is deterministic for a given snapshot and `now`: items are put in a canonical order
 before clustering and KMeans runs with a fixed seed, so re-materializing a report gives the same
 answer. Clusters come from TF-IDF over titles and hashtags; k is picked by silhouette score, and a
@@ -31,8 +34,10 @@ from shortgen_assets.domain.schemas import (
     TrendCluster,
     TrendItem,
     TrendReport,
+    TrendSignal,
 )
 from shortgen_assets.domain.trends.collect import GENERIC_HASHTAGS, strip_hashtags
+from shortgen_assets.domain.trends.signal import MIN_SIGNAL_ITEMS, measure_signal
 from shortgen_assets.domain.trends.velocity import engagement_velocity
 
 FILLER_WORDS = frozenset(
@@ -317,10 +322,49 @@ def _recommend(
     return recommendations
 
 
-def analyze_trends(items: list[TrendItem], now: datetime) -> TrendReport:
-    """The trend report for one snapshot; the same snapshot and `now` give the same report."""
+def _theme_recommendation(signal: TrendSignal) -> Recommendation:
+    return Recommendation(
+        basis="theme",
+        text=(
+            f"Lead with the theme: {signal.describe()}. Open with the product's strongest "
+            "talking point and keep trend references light."
+        ),
+    )
+
+
+def _empty_report(signal: TrendSignal) -> TrendReport:
+    """The report of a snapshot with nothing in it: no measurements, the theme leads."""
+    return TrendReport(
+        analysed_count=0,
+        top_trends=[],
+        style_distribution=dict.fromkeys(STYLES, 0),
+        hook_types={},
+        duration_stats=DurationStats(mean=0, median=0, p25=0, p75=0, minimum=0, maximum=0),
+        clusters=[],
+        top_hashtags=[],
+        recommendations=[_theme_recommendation(signal)],
+        recommended_style="montage",
+        recommended_duration_seconds=30,
+        top_hooks=[],
+        summary=f"No trending videos to analyse ({signal.describe()}).",
+        signal=signal,
+    )
+
+
+def analyze_trends(
+    items: list[TrendItem],
+    now: datetime,
+    keywords: Iterable[str] = (),
+    minimum: int = MIN_SIGNAL_ITEMS,
+) -> TrendReport:
+    """The trend report for one snapshot; the same snapshot and `now` give the same report.
+
+    `keywords` are the theme's search terms, measured into the report's signal; when the signal
+    is low, a theme-led recommendation comes first and the trend-based ones are marked as such.
+    """
+    signal = measure_signal(items, list(keywords), now, minimum)
     if not items:
-        raise ValueError("no trend items to analyse; the trends step must collect at least one")
+        return _empty_report(signal)
     items = sorted(items, key=lambda i: (i.platform, i.external_id))
     velocity = {_key(i): engagement_velocity(i, now) for i in items}
     styles = {_key(i): classify_style(i) for i in items}
@@ -332,6 +376,9 @@ def analyze_trends(items: list[TrendItem], now: datetime) -> TrendReport:
     recommended_style = _weighted_vote(styles, velocity, STYLES)
     recommended_seconds = round(statistics.median(i.duration_seconds for i in leaders))
     top_hooks = list(dict.fromkeys(h for h in (hook_line(i.title) for i in ranked) if h))
+    recommendations = _recommend(clusters, items, members, styles, hooks, velocity)
+    if signal.is_low:
+        recommendations = [_theme_recommendation(signal), *recommendations]
     report = TrendReport(
         analysed_count=len(items),
         top_trends=[
@@ -350,11 +397,12 @@ def analyze_trends(items: list[TrendItem], now: datetime) -> TrendReport:
         duration_stats=duration_stats(durations),
         clusters=clusters,
         top_hashtags=_ranked_tags(items, velocity, TOP_HASHTAGS),
-        recommendations=_recommend(clusters, items, members, styles, hooks, velocity),
+        recommendations=recommendations,
         recommended_style=recommended_style,
         recommended_duration_seconds=min(180, max(5, recommended_seconds)),
         top_hooks=top_hooks[:TOP_HOOKS],
         summary="",
+        signal=signal,
     )
     return report.model_copy(update={"summary": _summary(report, items)})
 
@@ -369,7 +417,12 @@ def _summary(report: TrendReport, items: list[TrendItem]) -> str:
         f"topic clusters; fastest-rising: {fastest.label} ({fastest.size} {videos}, "
         f"{fastest.mean_velocity:,.0f} engagements/hour). {report.recommended_style.capitalize()} "
         f"leads on velocity; aim for about {report.recommended_duration_seconds} s."
+        + (f" {report.signal.describe().capitalize()}." if _low(report) else "")
     )
+
+
+def _low(report: TrendReport) -> bool:
+    return report.signal is not None and report.signal.is_low
 
 
 def report_problems(report: TrendReport) -> list[str]:
@@ -384,8 +437,10 @@ def report_problems(report: TrendReport) -> list[str]:
             f"clusters hold {clustered} items but {report.analysed_count} were analysed"
         )
     for rec in report.recommendations:
-        if rec.cluster_id not in cluster_ids:
+        if rec.basis == "trends" and rec.cluster_id not in cluster_ids:
             problems.append(f"recommendation points at missing cluster {rec.cluster_id}")
+        if rec.basis == "theme" and rec.cluster_id is not None:
+            problems.append(f"a theme-led recommendation points at cluster {rec.cluster_id}")
     for name, table in (("style", report.style_distribution), ("hook", report.hook_types)):
         if sum(table.values()) != report.analysed_count:
             problems.append(
@@ -393,6 +448,6 @@ def report_problems(report: TrendReport) -> list[str]:
             )
     if len(report.top_trends) > report.analysed_count:
         problems.append("more top trends than analysed items")
-    if report.analysed_count and not report.recommendations:
-        problems.append("no recommendations for a non-empty snapshot")
+    if not report.recommendations:
+        problems.append("no recommendations")
     return problems

@@ -290,14 +290,12 @@ def relevance(item: TrendItem, keywords: Iterable[str]) -> int:
     return score
 
 
-def rank_for_keywords(
-    items: list[TrendItem], keywords: list[str], limit: int, floor: int
-) -> list[TrendItem]:
+def rank_for_keywords(items: list[TrendItem], keywords: list[str], limit: int) -> list[TrendItem]:
     """Behave like a platform search: direct matches, then related videos, at most `limit`.
 
-    Related means sharing at least two topical hashtags with the direct matches (the way "more
-    like this" widens a narrow query). When fewer than `floor` videos qualify, the most viewed
-    others fill up to `floor` so a niche theme still has a market to be compared with.
+    Direct matches rank by relevance, then views. Related means sharing at least two topical
+    hashtags with the direct matches (the way "more like this" widens a narrow query). Nothing
+    else is added: a niche query gets a small snapshot, not the most viewed unrelated videos.
     No keywords: the most viewed.
     """
     by_views = sorted(items, key=lambda item: (-item.views, item.external_id))
@@ -310,6 +308,4 @@ def rank_for_keywords(
     rest = [item for item in by_views if direct[id(item)] == 0]
     shared = {id(item): len(expansion.intersection(item.hashtags)) for item in rest}
     related = sorted((i for i in rest if shared[id(i)] >= 2), key=lambda i: -shared[id(i)])
-    others = [item for item in rest if shared[id(item)] < 2]
-    chosen = (matched + related)[:limit]
-    return chosen + others[: max(0, min(limit, floor) - len(chosen))]
+    return (matched + related)[:limit]

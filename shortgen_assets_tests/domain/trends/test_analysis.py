@@ -98,7 +98,8 @@ def test_clusters_separate_topics() -> None:
         assert len(topics) == 1  # a cluster never mixes cooking and gaming
     fastest = max(report.clusters, key=lambda c: c.mean_velocity)
     assert "cooking" in fastest.hashtags
-    assert report.recommendations[0].cluster_id == fastest.cluster_id
+    trend_led = [r for r in report.recommendations if r.basis == "trends"]
+    assert trend_led[0].cluster_id == fastest.cluster_id
 
 
 def test_recommendations_trace_to_existing_clusters() -> None:
@@ -156,9 +157,41 @@ def test_items_without_words_still_form_one_cluster() -> None:
     assert len(report.clusters) == 1 and report.clusters[0].size == 4
 
 
-def test_empty_snapshot_is_an_error() -> None:
-    with pytest.raises(ValueError, match="no trend items"):
-        analyze_trends([], NOW)
+def test_an_empty_snapshot_is_a_theme_led_report() -> None:
+    report = analyze_trends([], NOW, ["soil moisture probe"])
+
+    assert report.analysed_count == 0 and report.clusters == []
+    assert report.signal is not None and report.signal.strength == "none"
+    assert not report.trend_led
+    [recommendation] = report.recommendations
+    assert recommendation.basis == "theme" and recommendation.cluster_id is None
+    assert "0 trending items" in recommendation.text and "matched 0/1" in recommendation.text
+    assert report_problems(report) == []
+
+
+def test_a_small_snapshot_states_its_signal_and_marks_its_recommendations() -> None:
+    items = [item(str(n), title, tags) for n, (title, tags) in enumerate(COOKING[:3])]
+    keywords = [COOKING[0][1][0], "soil moisture probe"]
+
+    report = analyze_trends(items, NOW, keywords)
+
+    signal = report.signal
+    assert signal is not None and signal.strength == "low" and signal.items == 3
+    assert signal.matched_keywords == keywords[:1]
+    assert signal.newest_age_hours is not None and signal.newest_age_hours >= 0
+    assert [r.basis for r in report.recommendations][:2] == ["theme", "trends"]
+    assert "Trend signal low: 3 trending items" in report.summary
+    assert report_problems(report) == []
+
+
+def test_a_full_matching_snapshot_is_trend_led() -> None:
+    items = [item(str(n), f"{title} {n}", tags) for n, (title, tags) in enumerate(COOKING * 4)]
+
+    report = analyze_trends(items, NOW, [COOKING[0][1][0]], minimum=3)
+
+    assert report.signal is not None and report.signal.strength == "strong"
+    assert report.trend_led
+    assert all(r.basis == "trends" for r in report.recommendations)
 
 
 def test_recommended_duration_follows_the_fastest_videos() -> None:

@@ -177,7 +177,7 @@ def test_relevance_needs_every_word_of_a_phrase() -> None:
     assert relevance(tagged, ["home workout"]) == 3
 
 
-def test_rank_for_keywords_prefers_matches_then_related_then_pads() -> None:
+def test_rank_for_keywords_prefers_matches_then_related_and_never_pads() -> None:
     items = [
         _item("1", "squat tips", ["fitness", "legday", "gymtok"], views=10),
         _item("2", "pasta night", ["cooking", "pasta"], views=5000),
@@ -186,8 +186,8 @@ def test_rank_for_keywords_prefers_matches_then_related_then_pads() -> None:
         _item("5", "gym fail", ["gymtok", "funny"], views=7000),
     ]
 
-    ranked = rank_for_keywords(items, ["fitness"], limit=10, floor=4)
+    ranked = rank_for_keywords(items, ["fitness"], limit=10)
 
-    assert [i.external_id for i in ranked] == ["1", "3", "4", "5"]
-    assert [i.external_id for i in rank_for_keywords(items, ["fitness"], 10, 1)] == ["1", "3"]
-    assert [i.external_id for i in rank_for_keywords(items, [], limit=2, floor=3)] == ["4", "5"]
+    assert [i.external_id for i in ranked] == ["1", "3"]  # the cat and the fail are unrelated
+    assert rank_for_keywords(items, ["houseplant"], limit=10) == []
+    assert [i.external_id for i in rank_for_keywords(items, [], limit=2)] == ["4", "5"]
