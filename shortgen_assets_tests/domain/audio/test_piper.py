@@ -1,0 +1,106 @@
+"""Piper: real neural speech whose word and sentence timings come from the model's alignments.
+
+The alignment is checked against the audio itself: between sentences the model makes a pause that
+is found in the waveform (RMS over 10 ms windows), independently of the timings under test.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from shortgen_assets.domain.audio import piper
+from shortgen_assets.domain.audio.narration_timing import Take, trim_take
+from shortgen_assets.domain.audio.piper_voices import PIPER_VOICES, piper_voice_for
+from shortgen_assets.domain.audio.wav import FULL_SCALE, measure_level, samples_to_ms
+
+JOE = "en_US-joe-medium"
+SCRIPT = [
+    "Most people lose two hours a day to their phones.",
+    "Tempo turns that time into focus.",
+    "Set a sprint and put the phone face down.",
+    "Four sprints later you have done a morning of deep work.",
+    "Download Tempo free and start today.",
+]
+WINDOW_MS = 10
+SILENCE_DBFS = -50.0
+PAUSE_MS = 100  # shorter quiet spans are stop closures inside words, not pauses
+TOLERANCE_MS = 50
+
+
+def silences(take: Take) -> list[tuple[int, int]]:
+    """(start ms, end ms) of each run of 10 ms windows quieter than SILENCE_DBFS, >= PAUSE_MS."""
+    window = take.sample_rate * WINDOW_MS // 1000
+    count = take.samples.size // window
+    frames = take.samples[: count * window].astype(np.float64).reshape(count, window) / FULL_SCALE
+    quiet = 20 * np.log10(np.sqrt(np.mean(frames**2, axis=1)) + 1e-12) < SILENCE_DBFS
+    runs, index = [], 0
+    for is_quiet, group in itertools.groupby(quiet):
+        length = len(list(group))
+        if is_quiet and length * WINDOW_MS >= PAUSE_MS:
+            runs.append((index * WINDOW_MS, (index + length) * WINDOW_MS))
+        index += length
+    return runs
+
+
+def near(ms: int, span: tuple[int, int]) -> bool:
+    return span[0] - TOLERANCE_MS <= ms <= span[1] + TOLERANCE_MS
+
+
+def test_sentence_ends_fall_on_the_pauses_found_in_the_waveform() -> None:
+    take = trim_take(piper.narrate(SCRIPT, JOE, 165))
+    pauses = silences(take)
+
+    assert [s.text for s in take.sentences] == SCRIPT
+    for before, after in itertools.pairwise(take.sentences):
+        matching = [p for p in pauses if near(before.end_ms, p) and near(after.start_ms, p)]
+        assert matching, (before.text, before.end_ms, after.start_ms, pauses)
+
+
+def test_word_timings_are_monotonic_inside_the_audio_and_keep_on_screen_tokens() -> None:
+    sentences = ["Meet AquaPulse, the bottle that tracks every sip 24/7.", "Try it today!"]
+    take = trim_take(piper.narrate(sentences, JOE, 165))
+    duration_ms = samples_to_ms(take.samples.size, take.sample_rate)
+    words = [w for s in take.sentences for w in s.words]
+
+    assert [w.text for w in words] == " ".join(sentences).split()
+    assert all(w.start_ms < w.end_ms for w in words)
+    assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(words))
+    assert 0 <= words[0].start_ms < 150 and words[-1].end_ms <= duration_ms
+    spans = {w.text: w.end_ms - w.start_ms for w in words}
+    # "24/7" is spoken "twenty four slash seven": one on-screen word, the longest span.
+    assert spans["24/7."] == max(spans.values()) and spans["24/7."] > 800
+    assert measure_level(take.samples).peak_dbfs == pytest.approx(-0.9, abs=0.2)
+
+
+def test_slower_rate_means_longer_phonemes_and_longer_audio() -> None:
+    slow = piper.narrate(SCRIPT[:2], JOE, 120)
+    fast = piper.narrate(SCRIPT[:2], JOE, 240)
+
+    assert piper.length_scale(piper.NATURAL_WPM) == 1.0
+    assert piper.length_scale(120) > 1.5 > 0.8 > piper.length_scale(240)
+    assert fast.samples.size < slow.samples.size * 0.65
+
+
+def test_rate_is_clamped_to_the_length_scales_piper_supports() -> None:
+    assert piper.length_scale(10) == piper.LENGTH_SCALE_MAX
+    assert piper.length_scale(5000) == piper.LENGTH_SCALE_MIN
+
+
+def test_voice_loads_once_per_process_from_the_installed_wheel() -> None:
+    assert piper.load_voice(JOE) is piper.load_voice(JOE)
+    assert PIPER_VOICES[JOE].model_path.is_file() and PIPER_VOICES[JOE].config_path.is_file()
+
+
+def test_unknown_voice_is_refused_with_the_installed_ones() -> None:
+    with pytest.raises(piper.PiperError, match=r"no Piper voice 'en_US-amy-low'.*en_US-joe-medium"):
+        piper.load_voice("en_US-amy-low")
+
+
+@pytest.mark.parametrize(
+    ("language", "voice"), [("en", JOE), ("en-GB", JOE), ("en_US", JOE), ("fr", None), ("de", None)]
+)
+def test_piper_voice_is_chosen_by_the_primary_language(language: str, voice: str | None) -> None:
+    assert piper_voice_for(language) == voice
