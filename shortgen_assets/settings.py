@@ -57,7 +57,7 @@ class Settings(BaseSettings):
 
     trend_sources: Annotated[list[Literal["sample", "youtube", "tiktok"]], NoDecode] = ["sample"]
     llm_provider: Literal["offline", "anthropic"] = "offline"
-    tts_provider: Literal["espeak", "openai", "elevenlabs"] = "espeak"
+    tts_provider: Literal["piper", "espeak", "openai", "elevenlabs"] = "piper"
     footage_provider: Literal["procedural", "pexels", "fal"] = "procedural"
     publisher: Literal["dry_run", "youtube"] = "dry_run"
     anthropic_model: str = "claude-sonnet-4-5"

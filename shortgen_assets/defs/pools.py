@@ -13,7 +13,7 @@ from dagster import DagsterInstance
 from shortgen_assets.settings import Settings, get_settings
 
 COMPOSITION_POOL = "composition"
-OFFLINE_PROVIDERS = frozenset({"sample", "offline", "espeak", "procedural", "dry_run"})
+OFFLINE_PROVIDERS = frozenset({"sample", "offline", "piper", "espeak", "procedural", "dry_run"})
 
 
 def _api_pool(capability: str, providers: list[str]) -> str | None:

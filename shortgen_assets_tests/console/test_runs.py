@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from shortgen_assets.console.app import app
-from shortgen_assets.db.models import Job
+from shortgen_assets.db.models import Job, Media, Video
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.domain.themes import load_theme
@@ -98,3 +100,24 @@ def test_backfill_input_errors_exit_2(
     code, _, err = cli("backfill", *args)
     assert code == 2
     assert message in err
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_demo_narrates_with_piper_and_captions_follow_its_word_timings(
+    installation: Settings, quick_theme: Path
+) -> None:
+    code, out, err = cli("demo", "--theme", str(quick_theme))
+
+    assert code == 0, err
+    with session_scope(installation.app_database_url) as session:
+        voiceover = session.scalars(select(Media).where(Media.kind == "voiceover")).one()
+        video = session.scalars(select(Video)).one()
+        provider, details, log = voiceover.provider, voiceover.details, video.generation_log
+    assert (provider, details["voice"]) == ("piper", "en_US-joe-medium")
+    words = [w for sentence in details["sentences"] for w in sentence["words"]]
+    assert all(w["start_ms"] < w["end_ms"] for w in words)
+    assert all(a["end_ms"] <= b["start_ms"] for a, b in itertools.pairwise(words))
+    assert words[0]["start_ms"] < 200 and words[-1]["end_ms"] <= details["duration_ms"]
+    assert log["providers"]["tts"] == "piper"
+    assert log["max_caption_drift_ms"] <= 50
+    assert Path(out.splitlines()[0].removeprefix("video:").strip()).is_file()

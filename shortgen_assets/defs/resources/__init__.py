@@ -20,6 +20,7 @@ from shortgen_assets.defs.resources.tts import TTSResource
 from shortgen_assets.defs.resources.tts.elevenlabs import ElevenLabsTTS
 from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
 from shortgen_assets.defs.resources.tts.openai import OpenAITTS
+from shortgen_assets.defs.resources.tts.piper import PiperTTS
 from shortgen_assets.settings import Settings
 
 
@@ -28,6 +29,7 @@ def _secret(name: str, needed: bool) -> EnvVar | None:
 
 
 TTS_VENDORS: dict[str, Callable[[Settings], TTSResource]] = {
+    "piper": lambda _: PiperTTS(),
     "espeak": lambda _: EspeakTTS(),
     "openai": lambda _: OpenAITTS(api_key=EnvVar("OPENAI_API_KEY")),
     "elevenlabs": lambda _: ElevenLabsTTS(api_key=EnvVar("ELEVENLABS_API_KEY")),

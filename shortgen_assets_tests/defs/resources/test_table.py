@@ -10,6 +10,7 @@ from shortgen_assets.defs.resources.tts import TTSResource
 from shortgen_assets.defs.resources.tts.elevenlabs import ElevenLabsTTS
 from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
 from shortgen_assets.defs.resources.tts.openai import OpenAITTS
+from shortgen_assets.defs.resources.tts.piper import PiperTTS
 from shortgen_assets.settings import Settings
 
 
@@ -20,11 +21,20 @@ def tts_model(tts: TTSResource) -> str:
 
 @pytest.mark.parametrize(
     ("choice", "vendor"),
-    [("espeak", EspeakTTS), ("openai", OpenAITTS), ("elevenlabs", ElevenLabsTTS)],
+    [
+        ("piper", PiperTTS),
+        ("espeak", EspeakTTS),
+        ("openai", OpenAITTS),
+        ("elevenlabs", ElevenLabsTTS),
+    ],
 )
 def test_settings_choose_the_tts_vendor(choice: str, vendor: type) -> None:
     tts = build_resources(Settings(tts_provider=choice))["tts"]
     assert type(tts) is vendor and tts.provider == choice
+
+
+def test_piper_is_the_default_voice() -> None:
+    assert type(build_resources(Settings())["tts"]) is PiperTTS
 
 
 def test_a_secret_is_read_from_the_environment_only_when_the_step_runs(
