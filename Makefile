@@ -31,9 +31,10 @@ test: $(VENV)/.installed-test  ## lint and run the whole suite
 ui: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
 	$(BIN)/shortgen ui
 
-bench: $(VENV)/.installed-test  ## composition and footage benchmarks
+bench: $(VENV)/.installed-test  ## composition, footage and TTS benchmarks
 	$(BIN)/python benchmarks/compose.py
 	$(BIN)/python benchmarks/footage.py
+	$(BIN)/python benchmarks/tts.py
 
 clean:
 	rm -rf $(VENV) .shortgen
