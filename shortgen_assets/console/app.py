@@ -22,9 +22,9 @@ from shortgen_assets.console.common import (
     job_details,
     job_summary,
 )
-from shortgen_assets.db.models import JOB_STATUSES
 from shortgen_assets.db.repository import list_jobs, request_jobs
 from shortgen_assets.db.session import get_engine, session_scope, upgrade
+from shortgen_assets.db.state import JOB_STATUSES
 from shortgen_assets.defs.progress import materialized_counts
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import get_settings

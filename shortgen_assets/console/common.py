@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.session import session_scope
+from shortgen_assets.db.state import IllegalTransition
 from shortgen_assets.defs.check_warnings import check_warnings
 from shortgen_assets.defs.pools import apply_pool_limits
 from shortgen_assets.defs.progress import ALL_STAGES, stage_states
@@ -45,7 +46,7 @@ def friendly(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (UserError, ThemeError) as exc:
+        except (UserError, ThemeError, IllegalTransition) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
         except typer.Exit:

@@ -18,8 +18,10 @@ from shortgen_assets.console.common import (
     instance,
     job_details,
 )
-from shortgen_assets.db.repository import request_jobs, set_job_status
+from shortgen_assets.db.models import Video
+from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
+from shortgen_assets.db.state import JobStatus, ensure_reviewable
 from shortgen_assets.defs.backfills import launch_backfill, missing_jobs, parse_job_ids
 from shortgen_assets.defs.jobs import PIPELINE_STAGES
 from shortgen_assets.defs.launch import RunOutcome, StepReport, materialize_job
@@ -37,24 +39,13 @@ def _print_step(step: StepReport) -> None:
 
 
 def _run_tracked(job_id: int, stages: Sequence[str]) -> RunOutcome:
-    """Materialize `stages` for the job in process, keeping jobs.status in step; exit 1 on failure.
-
-    The daemon's run-status sensors do this for sensor-launched runs; in-process runs do it here.
-    """
+    """Materialize `stages` for the job in process (jobs.status follows); exit 1 on failure."""
     settings = get_settings()
-    with session_scope(settings.app_database_url) as session:
-        set_job_status(session, job_id, "running")
     outcome = materialize_job(
         definitions(settings), instance(settings), job_id, stages, on_step=_print_step
     )
-    failures = "; ".join(f"{s.stage}: {s.message}" for s in outcome.steps if not s.succeeded)
-    with session_scope(settings.app_database_url) as session:
-        if outcome.success:
-            set_job_status(session, job_id, "awaiting_review", run_id=outcome.run_id)
-        else:
-            set_job_status(session, job_id, "failed", error=failures, run_id=outcome.run_id)
     if not outcome.success:
-        typer.echo(f"failed: job {job_id} run {outcome.run_id}: {failures}", err=True)
+        typer.echo(f"failed: job {job_id} run {outcome.run_id}: {outcome.error}", err=True)
         raise typer.Exit(1)
     return outcome
 
@@ -65,7 +56,7 @@ def retry(job_id: Annotated[int, typer.Argument(metavar="JOB", help="Job id")]) 
     """Re-run what is missing or failed for a job, from the first such stage onwards."""
     settings = get_settings()
     job, _ = find_job(settings, job_id)
-    if job.status in {"approved", "rejected", "published"}:
+    if job.status in {JobStatus.APPROVED, JobStatus.REJECTED, JobStatus.PUBLISHED}:
         raise UserError(f"job {job_id} is {job.status}; its video has been reviewed already")
     stages = stages_to_retry(instance(settings), job_id)
     if not stages:
@@ -116,7 +107,9 @@ def demo(
     settings = get_settings()
     parsed = load_theme(theme)
     with session_scope(settings.app_database_url) as session:
-        [job_id] = request_jobs(session, parsed, theme.resolve(), source="demo", status="queued")
+        [job_id] = request_jobs(
+            session, parsed, theme.resolve(), source="demo", status=JobStatus.QUEUED
+        )
     typer.echo(f"job {job_id}: a {parsed.duration_seconds} s video for {parsed.product}", err=True)
     outcome = _run_tracked(job_id, PIPELINE_STAGES)
     details = job_details(settings, job_id)
@@ -140,6 +133,8 @@ def _review(job_id: int, decision: Decision, note: str, reviewer: str) -> None:
         check_reviewable(video.id, video.status, files, decision, note)
     except ReviewError as exc:
         raise UserError(str(exc)) from None
+    with session_scope(settings.app_database_url) as session:
+        ensure_reviewable(session, session.get(Video, video.id))
     config = {"decision": decision, "reviewer": reviewer, "note": note}
     outcome = materialize_job(
         definitions(settings),

@@ -2,7 +2,8 @@
 
 Every row an asset writes carries the Dagster `run_id`, so a row leads back to the run (and its
 logs) that produced it. Re-materializing inserts new rows; nothing is overwritten but `trends`,
-which is a catalogue upserted on (platform, external_id).
+which is a catalogue upserted on (platform, external_id). Statuses are written by db/state.py
+only, which owns their transitions.
 """
 
 from __future__ import annotations
@@ -21,17 +22,6 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-JOB_STATUSES = (
-    "requested",
-    "queued",
-    "running",
-    "awaiting_review",
-    "approved",
-    "rejected",
-    "published",
-    "failed",
-)
 
 
 def utcnow() -> datetime:
@@ -67,7 +57,7 @@ class Job(Base):
     __tablename__ = "jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(32), index=True, default="requested")
+    status: Mapped[str] = mapped_column(String(32), index=True)  # db/state.py JobStatus
     theme_name: Mapped[str] = mapped_column(String(200))
     theme_path: Mapped[str | None] = mapped_column(String(1000))
     theme: Mapped[dict[str, Any]]
@@ -186,7 +176,7 @@ class Video(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
     script_id: Mapped[int] = mapped_column(ForeignKey("scripts.id"))
-    status: Mapped[str] = mapped_column(String(32), default="generated", index=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)  # db/state.py VideoStatus
     path: Mapped[str] = mapped_column(String(1000))
     thumbnail_path: Mapped[str] = mapped_column(String(1000))
     duration_seconds: Mapped[float]

@@ -1,4 +1,7 @@
-"""Job rows: requested from a theme, moved through their statuses, created for hand-added keys."""
+"""Job rows: requested from a theme, created for hand-added keys, listed.
+
+Their status changes go through db/state.py.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from shortgen_assets.db.models import JOB_STATUSES, Job, utcnow
+from shortgen_assets.db.models import Job
+from shortgen_assets.db.state import JobStatus, initial_status
 from shortgen_assets.domain.schemas import Theme
 from shortgen_assets.domain.themes import load_theme
 
@@ -18,17 +22,18 @@ def request_jobs(
     theme_path: Path | None,
     count: int = 1,
     source: str = "cli",
-    status: str = "requested",
+    status: str = JobStatus.REQUESTED,
 ) -> list[int]:
     """Insert `count` jobs with the theme snapshot; the sensor picks up `requested` ones.
 
     A caller that runs the job itself (the demo) inserts it as `queued`, so no sensor launches it
     a second time.
     """
+    start = initial_status(status)
     snapshot = theme.model_dump(mode="json")
     jobs = [
         Job(
-            status=status,
+            status=start,
             theme_name=theme.name,
             theme_path=str(theme_path) if theme_path else None,
             theme=snapshot,
@@ -41,28 +46,6 @@ def request_jobs(
     return [job.id for job in jobs]
 
 
-def set_job_status(
-    session: Session,
-    job_id: int,
-    status: str,
-    *,
-    error: str | None = None,
-    run_id: str | None = None,
-) -> Job | None:
-    """Move a job to `status`; clears the error unless the job failed. Unknown ids are ignored."""
-    if status not in JOB_STATUSES:
-        raise ValueError(f"unknown job status {status!r}")
-    job = session.get(Job, job_id)
-    if job is None:
-        return None
-    job.status = status
-    job.error = error if status == "failed" else None
-    if run_id:
-        job.run_id = run_id
-    job.updated_at = utcnow()
-    return job
-
-
 def ensure_job(session: Session, job_id: int, default_theme_path: Path) -> Job:
     """The job row for a partition key; a key added by hand in the UI gets one (default theme)."""
     job = session.get(Job, job_id)
@@ -71,7 +54,7 @@ def ensure_job(session: Session, job_id: int, default_theme_path: Path) -> Job:
     theme = load_theme(default_theme_path)
     job = Job(
         id=job_id,
-        status="running",
+        status=initial_status(JobStatus.RUNNING),
         theme_name=theme.name,
         theme_path=str(default_theme_path),
         theme=theme.model_dump(mode="json"),

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shortgen_assets.db.models import Video
+from shortgen_assets.db.state import VideoStatus
 
 
 def save_video(
@@ -27,7 +28,7 @@ def save_video(
     video = Video(
         job_id=job_id,
         script_id=script_id,
-        status="generated",
+        status=VideoStatus.GENERATED,
         path=path,
         thumbnail_path=thumbnail_path,
         duration_seconds=duration_seconds,

@@ -21,7 +21,8 @@ from dagster import (
     ExecuteInProcessResult,
 )
 
-from shortgen_assets.defs.jobs import PIPELINE_STAGES, pipeline_job
+from shortgen_assets.db.state import mark_awaiting_review, mark_failed, mark_running
+from shortgen_assets.defs.jobs import LAST_STAGE, PIPELINE_STAGES, pipeline_job
 from shortgen_assets.defs.partitions import job_partitions
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -42,6 +43,21 @@ class RunOutcome:
     success: bool
     steps: list[StepReport]
     seconds: float
+
+    @property
+    def error(self) -> str:
+        failed = [(s.stage, s.message or "failed") for s in self.steps if not s.succeeded]
+        return failure_reason(failed, "the run failed before any stage ran")
+
+
+def makes_video(stages: Sequence[str]) -> bool:
+    """Whether a run over `stages` makes the job's video: only such runs move jobs.status."""
+    return LAST_STAGE in stages
+
+
+def failure_reason(failed_steps: Sequence[tuple[str, str]], fallback: str) -> str:
+    """The job's error: each failed stage with its reason, as stored in jobs.error and shown."""
+    return "; ".join(f"{stage}: {message}" for stage, message in failed_steps) or fallback
 
 
 def failure_message(event: DagsterEvent) -> str:
@@ -73,7 +89,11 @@ def materialize_job(
     job_name: str = pipeline_job.name,
     run_config: dict | None = None,
 ) -> RunOutcome:
-    """One run of `job_name` for `job_id` over `stages`, with per-step callbacks."""
+    """One run of `job_name` for `job_id` over `stages`, with per-step callbacks.
+
+    A run that makes the video keeps jobs.status in step itself, as the run-status sensors do for
+    the daemon's runs (both going through the same transitions, so neither undoes the other).
+    """
     key = str(job_id)
     if not instance.has_dynamic_partition(job_partitions.name, key):
         instance.add_dynamic_partitions(job_partitions.name, [key])
@@ -95,14 +115,32 @@ def materialize_job(
         except BaseException as exc:
             outcome["result"] = exc
 
+    tracked = makes_video(stages)
+    app_db = defs.resources["app_db"]
+    if tracked:
+        with app_db.session() as session:
+            mark_running(session, job_id, run_id)
     begun = time.monotonic()
     worker = threading.Thread(target=execute, name=f"shortgen-job-{key}", daemon=True)
     worker.start()
     steps = _follow(instance, run_id, worker, on_step)
     result = outcome["result"]
+    run = RunOutcome(
+        run_id,
+        not isinstance(result, BaseException) and result.success,
+        steps,
+        time.monotonic() - begun,
+    )
+    if tracked:
+        with app_db.session() as session:
+            if run.success:
+                mark_awaiting_review(session, job_id, run_id)
+            else:
+                error = str(result) if isinstance(result, BaseException) else run.error
+                mark_failed(session, job_id, run_id, error)
     if isinstance(result, BaseException):
         raise result
-    return RunOutcome(run_id, result.success, steps, time.monotonic() - begun)
+    return run
 
 
 def _follow(

@@ -1,15 +1,18 @@
 """Sensors that connect the jobs table to Dagster in both directions.
 
-`job_requests` turns requested rows into partitions and runs; the run-status sensors write the
-outcome of those runs back to `jobs.status`, so the table is a view of Dagster's history rather
-than a second source of truth.
+`job_requests` turns requested rows into partitions and runs, writing nothing; the run-status
+sensors write the progress and outcome of those runs back to `jobs.status` through db/state.py,
+so the table is a view of Dagster's history rather than a second source of truth.
 """
+
+from collections.abc import Callable
 
 from dagster import (
     DagsterRunStatus,
     DefaultSensorStatus,
     RunFailureSensorContext,
     RunRequest,
+    RunsFilter,
     RunStatusSensorContext,
     SensorEvaluationContext,
     SensorResult,
@@ -21,9 +24,17 @@ from dagster import (
 from sqlalchemy import select
 
 from shortgen_assets.db.models import Job, Video
-from shortgen_assets.db.repository import set_job_status
-from shortgen_assets.defs.jobs import LAST_STAGE, pipeline_job, publication_job
-from shortgen_assets.defs.launch import failure_message
+from shortgen_assets.db.state import (
+    JobStatus,
+    StaleRunEvent,
+    VideoStatus,
+    mark_awaiting_review,
+    mark_failed,
+    mark_queued,
+    mark_running,
+)
+from shortgen_assets.defs.jobs import pipeline_job, publication_job
+from shortgen_assets.defs.launch import failure_message, failure_reason, makes_video
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.resources.database import AppDatabase
 
@@ -40,17 +51,21 @@ STATUS_INTERVAL_SECONDS = 5
     description="Adds a partition and launches one pipeline run for each requested job.",
 )
 def job_requests(context: SensorEvaluationContext, app_db: AppDatabase) -> SensorResult:
+    """Only reads: the partitions, runs and cursor it returns are stored by the daemon together.
+
+    A tick that fails leaves the cursor where it was, so the next tick offers the same jobs again;
+    the run key keeps a job from being launched twice. The job turns `queued` when Dagster
+    enqueues its run (`job_queued`), not here.
+    """
     last_seen = int(context.cursor or 0)
     with app_db.session() as session:
-        jobs = session.scalars(
-            select(Job)
-            .where(Job.status == "requested", Job.id > last_seen)
+        ids = session.scalars(
+            select(Job.id)
+            .where(Job.status == JobStatus.REQUESTED, Job.id > last_seen)
             .order_by(Job.id)
             .limit(BATCH)
         ).all()
-        for job in jobs:
-            job.status = "queued"
-        keys = [str(job.id) for job in jobs]
+    keys = [str(job_id) for job_id in ids]
     if not keys:
         return SensorResult(skip_reason=SkipReason("no requested jobs"), cursor=str(last_seen))
     return SensorResult(
@@ -75,23 +90,53 @@ def _makes_video(context: RunStatusSensorContext) -> bool:
     run = context.dagster_run
     if run.job_name == pipeline_job.name and not run.asset_selection:
         return True
-    return any(key.path[-1] == LAST_STAGE for key in run.asset_selection or ())
+    return makes_video([key.path[-1] for key in run.asset_selection or ()])
 
 
-def _set_status(
-    context: RunStatusSensorContext, app_db: AppDatabase, status: str, error: str | None = None
+def _older_than(context: RunStatusSensorContext, job_run_id: str | None) -> bool:
+    """Whether this event's run is older than the run the job already follows."""
+    run_id = context.dagster_run.run_id
+    if not job_run_id or job_run_id == run_id:
+        return False
+    records = context.instance.get_run_records(RunsFilter(run_ids=[run_id, job_run_id]))
+    created = {record.dagster_run.run_id: record.create_timestamp for record in records}
+    return run_id in created and job_run_id in created and created[run_id] < created[job_run_id]
+
+
+def _follow(
+    context: RunStatusSensorContext,
+    app_db: AppDatabase,
+    mark: Callable[..., object],
+    **details: str,
 ) -> None:
+    """Apply the run's event to its job through the state machine; stale events change nothing.
+
+    The sensors tick independently, so a run's STARTED may arrive after its outcome, and an old
+    run's outcome after a retry's start: the state machine and the run age sort these out.
+    """
     job_id = _job_id(context)
     if job_id is None or not _makes_video(context):
         return
     run_id = context.dagster_run.run_id
     with app_db.session() as session:
         job = session.get(Job, job_id)
-        # The sensors tick independently: a STARTED seen after the same run's outcome is stale.
-        stale = status == "running" and job is not None and job.run_id == run_id
-        if stale and job.status in {"awaiting_review", "failed"}:
+        if job is not None and _older_than(context, job.run_id):
+            context.log.info(f"job {job_id} follows a newer run than {run_id}; event skipped")
             return
-        set_job_status(session, job_id, status, error=error, run_id=run_id)
+        try:
+            mark(session, job_id, run_id, **details)
+        except StaleRunEvent as exc:
+            context.log.info(str(exc))
+
+
+@run_status_sensor(
+    run_status=DagsterRunStatus.QUEUED,
+    minimum_interval_seconds=STATUS_INTERVAL_SECONDS,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Marks a job queued when a run that makes its video is enqueued.",
+)
+def job_queued(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
+    _follow(context, app_db, mark_queued)
 
 
 @run_status_sensor(
@@ -101,7 +146,7 @@ def _set_status(
     description="Marks a job running when a run that makes its video starts.",
 )
 def job_started(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
-    _set_status(context, app_db, "running")
+    _follow(context, app_db, mark_running)
 
 
 @run_status_sensor(
@@ -111,18 +156,18 @@ def job_started(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
     description="Marks a job awaiting review once a run has made its video.",
 )
 def job_succeeded(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
-    _set_status(context, app_db, "awaiting_review")
+    _follow(context, app_db, mark_awaiting_review)
 
 
 @run_failure_sensor(
     minimum_interval_seconds=STATUS_INTERVAL_SECONDS,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Marks a job failed, with the error, when a run making its video fails.",
+    description="Marks a job failed, with the failed stage's reason, when its video run fails.",
 )
 def job_failed(context: RunFailureSensorContext, app_db: AppDatabase) -> None:
-    steps = [f"{e.step_key}: {failure_message(e)}" for e in context.get_step_failure_events()]
-    error = "; ".join(steps) or (context.failure_event.message or "run failed")
-    _set_status(context, app_db, "failed", error=error[:4000])
+    steps = [(e.step_key or "?", failure_message(e)) for e in context.get_step_failure_events()]
+    error = failure_reason(steps, context.failure_event.message or "the run failed")
+    _follow(context, app_db, mark_failed, error=error)
 
 
 @sensor(
@@ -136,7 +181,7 @@ def approved_videos(context: SensorEvaluationContext, app_db: AppDatabase) -> Se
         rows = session.execute(
             select(Video.id, Video.job_id, Job.theme)
             .join(Job, Job.id == Video.job_id)
-            .where(Video.status == "approved")
+            .where(Video.status == VideoStatus.APPROVED)
             .order_by(Video.id)
         ).all()
     # One run per approved video ever: the run key dedupes ticks, and a failed publication is
@@ -155,4 +200,4 @@ def approved_videos(context: SensorEvaluationContext, app_db: AppDatabase) -> Se
     return SensorResult(run_requests=requests)
 
 
-all_sensors = [job_requests, job_started, job_succeeded, job_failed, approved_videos]
+all_sensors = [job_requests, job_queued, job_started, job_succeeded, job_failed, approved_videos]

@@ -5,8 +5,8 @@ from pathlib import Path
 from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
 
 from shortgen_assets.db.models import Video
-from shortgen_assets.db.repository import set_job_status
 from shortgen_assets.db.stage_rows import load_plan
+from shortgen_assets.db.state import mark_published
 from shortgen_assets.defs.assets.common import job_theme, upstream_row_id
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.policies import provider_retry
@@ -52,11 +52,10 @@ def publication(
     result = publisher.publish(request)
     with app_db.session() as session:
         video = session.get(Video, video_id)
-        video.status = "published"
+        mark_published(session, video)
         video.published_at = result.published_at
         video.published_url = result.published_url
         video.publish_manifest_path = str(result.manifest_path)
-        set_job_status(session, job_id, "published", run_id=context.run.run_id)
     return MaterializeResult(
         metadata={
             "video_id": video_id,

@@ -7,13 +7,12 @@ from dagster import AssetExecutionContext, Config, Failure, MaterializeResult, M
 from pydantic import Field
 
 from shortgen_assets.db.models import Video, utcnow
-from shortgen_assets.db.repository import set_job_status
+from shortgen_assets.db.state import REVIEW_DECISIONS, IllegalTransition, ensure_reviewable
 from shortgen_assets.defs.assets.common import job_id_of, upstream_row_id
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.domain.publish.review import (
     FOLDERS,
-    STATUSES,
     ReviewError,
     check_reviewable,
     copy_verified,
@@ -47,18 +46,18 @@ def review(
         originals = [Path(video.path), Path(video.thumbnail_path)]
         try:
             check_reviewable(video_id, video.status, originals, config.decision, config.note)
-        except ReviewError as exc:
+            ensure_reviewable(session, video)
+        except (ReviewError, IllegalTransition) as exc:
             raise Failure(str(exc)) from None
     folder = get_settings().output_dir / FOLDERS[config.decision] / f"job-{job_id}"
     copies = copy_verified(originals, folder)
     try:
         with app_db.session() as session:
             video = session.get(Video, video_id)
-            video.status = STATUSES[config.decision]
+            REVIEW_DECISIONS[config.decision](session, video)
             video.path, video.thumbnail_path = str(copies[0]), str(copies[1])
             video.reviewed_at, video.reviewer = utcnow(), config.reviewer
             video.review_note = config.note or None
-            set_job_status(session, job_id, STATUSES[config.decision], run_id=context.run.run_id)
     except BaseException:
         discard(copies)
         raise
