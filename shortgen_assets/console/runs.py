@@ -18,7 +18,7 @@ from shortgen_assets.console.common import (
     instance,
     job_details,
 )
-from shortgen_assets.db.models import Video
+from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.db.state import JobStatus, ensure_reviewable
@@ -134,7 +134,7 @@ def _review(job_id: int, decision: Decision, note: str, reviewer: str) -> None:
     except ReviewError as exc:
         raise UserError(str(exc)) from None
     with session_scope(settings.app_database_url) as session:
-        ensure_reviewable(session, session.get(Video, video.id))
+        ensure_reviewable(session.get(Job, job_id), session.get(Video, video.id))
     config = {"decision": decision, "reviewer": reviewer, "note": note}
     outcome = materialize_job(
         definitions(settings),

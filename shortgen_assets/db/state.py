@@ -10,11 +10,12 @@ published. Any other move raises `IllegalTransition`, whose message names the jo
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from shortgen_assets.db.models import Job, Video, utcnow
+if TYPE_CHECKING:  # the CLI reads the states without loading SQLAlchemy
+    from shortgen_assets.db.models import Job, Video
 
 
 class JobStatus(StrEnum):
@@ -68,59 +69,47 @@ def initial_status(status: str) -> JobStatus:
     return JobStatus(status)
 
 
-def _follow_run(
-    session: Session, job_id: int, run_id: str, status: JobStatus, error: str | None = None
-) -> Job | None:
-    """Move the job to `status` for run `run_id`; None when there is no such job."""
-    job = session.get(Job, job_id)
-    if job is None:
-        return None
+def _touch(job: Job, status: JobStatus, error: str | None = None) -> None:
+    job.status, job.error, job.updated_at = status, error, datetime.now(UTC)
+
+
+def _follow_run(job: Job, run_id: str, status: JobStatus, error: str | None = None) -> None:
+    """Move the job to `status` for run `run_id`, or refuse an event older than its state."""
     current = JobStatus(job.status)
     if job.run_id == run_id:
         if current == status:
-            return job
+            return
         if RUN_PROGRESS[status] <= RUN_PROGRESS[current]:
             raise StaleRunEvent(
-                f"job {job_id} is already {current} after run {run_id}; "
+                f"job {job.id} is already {current} after run {run_id}; "
                 f"that run's {status} event is older and changes nothing"
             )
-    job.status = status
-    job.error = error
+    _touch(job, status, error)
     job.run_id = run_id
-    job.updated_at = utcnow()
-    return job
 
 
-def mark_queued(session: Session, job_id: int, run_id: str) -> Job | None:
+def mark_queued(job: Job, run_id: str) -> None:
     """A run that makes the job's video was launched and waits in the run queue."""
-    return _follow_run(session, job_id, run_id, JobStatus.QUEUED)
+    _follow_run(job, run_id, JobStatus.QUEUED)
 
 
-def mark_running(session: Session, job_id: int, run_id: str) -> Job | None:
+def mark_running(job: Job, run_id: str) -> None:
     """A run that makes the job's video started."""
-    return _follow_run(session, job_id, run_id, JobStatus.RUNNING)
+    _follow_run(job, run_id, JobStatus.RUNNING)
 
 
-def mark_awaiting_review(session: Session, job_id: int, run_id: str) -> Job | None:
+def mark_awaiting_review(job: Job, run_id: str) -> None:
     """The run made the job's video; a person decides next."""
-    return _follow_run(session, job_id, run_id, JobStatus.AWAITING_REVIEW)
+    _follow_run(job, run_id, JobStatus.AWAITING_REVIEW)
 
 
-def mark_failed(session: Session, job_id: int, run_id: str, error: str) -> Job | None:
+def mark_failed(job: Job, run_id: str, error: str) -> None:
     """The run failed; `error` is the failed stage's reason in its own words."""
-    return _follow_run(session, job_id, run_id, JobStatus.FAILED, error)
+    _follow_run(job, run_id, JobStatus.FAILED, error)
 
 
-def _job_of(session: Session, video: Video) -> Job:
-    job = session.get(Job, video.job_id)
-    if job is None:
-        raise IllegalTransition(f"video {video.id} belongs to job {video.job_id}, which is gone")
-    return job
-
-
-def ensure_reviewable(session: Session, video: Video) -> Job:
-    """The video's job; raises IllegalTransition unless a person can judge the video now."""
-    job = _job_of(session, video)
+def ensure_reviewable(job: Job, video: Video) -> None:
+    """Raise IllegalTransition unless a person can judge this video of this job now."""
     if video.status != VideoStatus.GENERATED:
         raise IllegalTransition(
             f"video {video.id} of job {job.id} is already {video.status}; only a freshly "
@@ -131,37 +120,31 @@ def ensure_reviewable(session: Session, video: Video) -> Job:
             f"job {job.id} is {job.status}, not awaiting review; wait for its run to finish "
             f"(or `shortgen retry {job.id}` if it failed)"
         )
-    return job
 
 
-def _decide(session: Session, video: Video, status: VideoStatus, job_status: JobStatus) -> Job:
-    job = ensure_reviewable(session, video)
-    video.status = status
-    job.status, job.error, job.updated_at = job_status, None, utcnow()
-    return job
-
-
-def mark_approved(session: Session, video: Video) -> Job:
+def mark_approved(job: Job, video: Video) -> None:
     """A person approved the video awaiting review."""
-    return _decide(session, video, VideoStatus.APPROVED, JobStatus.APPROVED)
+    ensure_reviewable(job, video)
+    video.status = VideoStatus.APPROVED
+    _touch(job, JobStatus.APPROVED)
 
 
-def mark_rejected(session: Session, video: Video) -> Job:
+def mark_rejected(job: Job, video: Video) -> None:
     """A person rejected the video awaiting review."""
-    return _decide(session, video, VideoStatus.REJECTED, JobStatus.REJECTED)
+    ensure_reviewable(job, video)
+    video.status = VideoStatus.REJECTED
+    _touch(job, JobStatus.REJECTED)
 
 
 REVIEW_DECISIONS = {"approve": mark_approved, "reject": mark_rejected}
 
 
-def mark_published(session: Session, video: Video) -> Job:
+def mark_published(job: Job, video: Video) -> None:
     """The approved video was published."""
-    job = _job_of(session, video)
     if video.status != VideoStatus.APPROVED or job.status != JobStatus.APPROVED:
         raise IllegalTransition(
             f"video {video.id} of job {job.id} is {video.status} (job {job.status}); "
             f"only an approved video publishes: `shortgen approve {job.id}` first"
         )
     video.status = VideoStatus.PUBLISHED
-    job.status, job.error, job.updated_at = JobStatus.PUBLISHED, None, utcnow()
-    return job
+    _touch(job, JobStatus.PUBLISHED)

@@ -21,6 +21,7 @@ from dagster import (
     ExecuteInProcessResult,
 )
 
+from shortgen_assets.db.models import Job
 from shortgen_assets.db.state import mark_awaiting_review, mark_failed, mark_running
 from shortgen_assets.defs.jobs import LAST_STAGE, PIPELINE_STAGES, pipeline_job
 from shortgen_assets.defs.partitions import job_partitions
@@ -119,7 +120,9 @@ def materialize_job(
     app_db = defs.resources["app_db"]
     if tracked:
         with app_db.session() as session:
-            mark_running(session, job_id, run_id)
+            job = session.get(Job, job_id)
+            if job is not None:  # a hand-added partition gets its row from its first stage
+                mark_running(job, run_id)
     begun = time.monotonic()
     worker = threading.Thread(target=execute, name=f"shortgen-job-{key}", daemon=True)
     worker.start()
@@ -133,11 +136,12 @@ def materialize_job(
     )
     if tracked:
         with app_db.session() as session:
-            if run.success:
-                mark_awaiting_review(session, job_id, run_id)
-            else:
+            job = session.get(Job, job_id)
+            if job is not None and run.success:
+                mark_awaiting_review(job, run_id)
+            elif job is not None:
                 error = str(result) if isinstance(result, BaseException) else run.error
-                mark_failed(session, job_id, run_id, error)
+                mark_failed(job, run_id, error)
     if isinstance(result, BaseException):
         raise result
     return run

@@ -120,11 +120,13 @@ def _follow(
     run_id = context.dagster_run.run_id
     with app_db.session() as session:
         job = session.get(Job, job_id)
-        if job is not None and _older_than(context, job.run_id):
+        if job is None:
+            return
+        if _older_than(context, job.run_id):
             context.log.info(f"job {job_id} follows a newer run than {run_id}; event skipped")
             return
         try:
-            mark(session, job_id, run_id, **details)
+            mark(job, run_id, **details)
         except StaleRunEvent as exc:
             context.log.info(str(exc))
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
 
-from shortgen_assets.db.models import Video
+from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.stage_rows import load_plan
 from shortgen_assets.db.state import mark_published
 from shortgen_assets.defs.assets.common import job_theme, upstream_row_id
@@ -52,7 +52,7 @@ def publication(
     result = publisher.publish(request)
     with app_db.session() as session:
         video = session.get(Video, video_id)
-        mark_published(session, video)
+        mark_published(session.get(Job, job_id), video)
         video.published_at = result.published_at
         video.published_url = result.published_url
         video.publish_manifest_path = str(result.manifest_path)

@@ -6,7 +6,7 @@ from typing import Literal
 from dagster import AssetExecutionContext, Config, Failure, MaterializeResult, MetadataValue, asset
 from pydantic import Field
 
-from shortgen_assets.db.models import Video, utcnow
+from shortgen_assets.db.models import Job, Video, utcnow
 from shortgen_assets.db.state import REVIEW_DECISIONS, IllegalTransition, ensure_reviewable
 from shortgen_assets.defs.assets.common import job_id_of, upstream_row_id
 from shortgen_assets.defs.partitions import job_partitions
@@ -46,7 +46,7 @@ def review(
         originals = [Path(video.path), Path(video.thumbnail_path)]
         try:
             check_reviewable(video_id, video.status, originals, config.decision, config.note)
-            ensure_reviewable(session, video)
+            ensure_reviewable(session.get(Job, job_id), video)
         except (ReviewError, IllegalTransition) as exc:
             raise Failure(str(exc)) from None
     folder = get_settings().output_dir / FOLDERS[config.decision] / f"job-{job_id}"
@@ -54,7 +54,7 @@ def review(
     try:
         with app_db.session() as session:
             video = session.get(Video, video_id)
-            REVIEW_DECISIONS[config.decision](session, video)
+            REVIEW_DECISIONS[config.decision](session.get(Job, job_id), video)
             video.path, video.thumbnail_path = str(copies[0]), str(copies[1])
             video.reviewed_at, video.reviewer = utcnow(), config.reviewer
             video.review_note = config.note or None
