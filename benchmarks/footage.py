@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from shortgen_assets.defs.resources.footage import FootageResource
+from shortgen_assets.defs.resources.footage.procedural import ProceduralFootage
 from shortgen_assets.domain.media import probe, run_ffmpeg
 from shortgen_assets.domain.schemas import Palette, ProductionPlan, Scene
 from shortgen_assets.domain.video.procedural import recipe_for
@@ -79,7 +79,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = options.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        footage_resource = FootageResource(render_workers=options.workers)
+        footage_resource = ProceduralFootage(render_workers=options.workers)
         motifs, previous = [], None
         for prompt in PROMPTS:
             motifs.append(recipe_for(prompt, Palette(), avoid=previous).motif)

@@ -13,9 +13,17 @@ from dagster import EnvVar
 
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.resources.footage import FootageResource
+from shortgen_assets.defs.resources.footage.fal import FalFootage
+from shortgen_assets.defs.resources.footage.pexels import PexelsFootage
+from shortgen_assets.defs.resources.footage.procedural import ProceduralFootage
 from shortgen_assets.defs.resources.llm import LLMResource
+from shortgen_assets.defs.resources.llm.anthropic import AnthropicLLM
+from shortgen_assets.defs.resources.llm.offline import OfflineLLM
 from shortgen_assets.defs.resources.publisher import PublisherResource
-from shortgen_assets.defs.resources.trend_sources import TrendSourcesResource
+from shortgen_assets.defs.resources.trend_sources import TrendSource, combine
+from shortgen_assets.defs.resources.trend_sources.sample import SampleTrends
+from shortgen_assets.defs.resources.trend_sources.tiktok import TikTokTrends
+from shortgen_assets.defs.resources.trend_sources.youtube import YouTubeTrends
 from shortgen_assets.defs.resources.tts import TTSResource
 from shortgen_assets.defs.resources.tts.elevenlabs import ElevenLabsTTS
 from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
@@ -23,38 +31,42 @@ from shortgen_assets.defs.resources.tts.openai import OpenAITTS
 from shortgen_assets.defs.resources.tts.piper import PiperTTS
 from shortgen_assets.settings import Settings
 
-
-def _secret(name: str, needed: bool) -> EnvVar | None:
-    return EnvVar(name) if needed else None
-
-
+TREND_SOURCES: dict[str, Callable[[Settings], TrendSource]] = {
+    "sample": lambda _: SampleTrends(),
+    "youtube": lambda _: YouTubeTrends(api_key=EnvVar("YOUTUBE_API_KEY")),
+    "tiktok": lambda _: TikTokTrends(api_token=EnvVar("APIFY_TOKEN")),
+}
+LLM_VENDORS: dict[str, Callable[[Settings], LLMResource]] = {
+    "offline": lambda _: OfflineLLM(),
+    "anthropic": lambda s: AnthropicLLM(
+        api_key=EnvVar("ANTHROPIC_API_KEY"), model=s.anthropic_model
+    ),
+}
 TTS_VENDORS: dict[str, Callable[[Settings], TTSResource]] = {
     "piper": lambda _: PiperTTS(),
     "espeak": lambda _: EspeakTTS(),
     "openai": lambda _: OpenAITTS(api_key=EnvVar("OPENAI_API_KEY")),
     "elevenlabs": lambda _: ElevenLabsTTS(api_key=EnvVar("ELEVENLABS_API_KEY")),
 }
+FOOTAGE_VENDORS: dict[str, Callable[[Settings], FootageResource]] = {
+    "procedural": lambda _: ProceduralFootage(),
+    "pexels": lambda _: PexelsFootage(api_key=EnvVar("PEXELS_API_KEY")),
+    "fal": lambda _: FalFootage(api_key=EnvVar("FAL_KEY")),
+}
+
+
+def _secret(name: str, needed: bool) -> EnvVar | None:
+    return EnvVar(name) if needed else None
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
+    sources = [TREND_SOURCES[name](settings) for name in dict.fromkeys(settings.trend_sources)]
     return {
         "app_db": AppDatabase(url=settings.app_database_url),
-        "trend_sources": TrendSourcesResource(
-            sources=list(settings.trend_sources),
-            youtube_api_key=_secret("YOUTUBE_API_KEY", "youtube" in settings.trend_sources),
-            apify_token=_secret("APIFY_TOKEN", "tiktok" in settings.trend_sources),
-        ),
-        "llm": LLMResource(
-            provider=settings.llm_provider,
-            model=settings.anthropic_model,
-            api_key=_secret("ANTHROPIC_API_KEY", settings.llm_provider == "anthropic"),
-        ),
+        "trend_sources": combine(sources),
+        "llm": LLM_VENDORS[settings.llm_provider](settings),
         "tts": TTS_VENDORS[settings.tts_provider](settings),
-        "footage_provider": FootageResource(
-            provider=settings.footage_provider,
-            pexels_api_key=_secret("PEXELS_API_KEY", settings.footage_provider == "pexels"),
-            fal_api_key=_secret("FAL_KEY", settings.footage_provider == "fal"),
-        ),
+        "footage_provider": FOOTAGE_VENDORS[settings.footage_provider](settings),
         "publisher": PublisherResource(
             provider=settings.publisher,
             youtube_access_token=_secret("YOUTUBE_ACCESS_TOKEN", settings.publisher == "youtube"),

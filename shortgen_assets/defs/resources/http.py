@@ -32,29 +32,40 @@ class ProviderError(RuntimeError):
 
 
 class RetryableStatus(Exception):
-    def __init__(self, response: httpx.Response) -> None:
-        super().__init__(f"HTTP {response.status_code}")
-        self.response = response
+    """An HTTP status worth waiting for (rate limit, overload, server error)."""
+
+    def __init__(self, status: int, body: str) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status, self.body = status, body
+
+
+class Unreachable(Exception):
+    """A timeout or lost connection reported by an SDK's own HTTP client: retried like httpx's."""
+
+    def __init__(self, detail: str, *, timed_out: bool) -> None:
+        super().__init__(detail)
+        self.timed_out = timed_out
 
 
 def _is_retryable(exc: BaseException) -> bool:
-    return isinstance(exc, RetryableStatus | httpx.TimeoutException | httpx.TransportError)
+    return isinstance(
+        exc, RetryableStatus | Unreachable | httpx.TimeoutException | httpx.TransportError
+    )
 
 
 def _describe(provider: str, exc: BaseException) -> str:
     if isinstance(exc, RetryableStatus):
-        status = exc.response.status_code
         hint = {
             403: "the key lacks permission or the daily quota is spent",
             429: "rate limited; lower the request rate or raise the plan's limit",
-        }.get(status, "the service is failing; try again later")
-        return f"{provider}: HTTP {status} after retries ({hint}): {_body(exc.response)}"
-    if isinstance(exc, httpx.TimeoutException):
+        }.get(exc.status, "the service is failing; try again later")
+        return f"{provider}: HTTP {exc.status} after retries ({hint}): {exc.body}"
+    if isinstance(exc, httpx.TimeoutException) or getattr(exc, "timed_out", False):
         return f"{provider}: timed out after retries; check the network or raise the timeout"
     return f"{provider}: {type(exc).__name__}: {exc}"
 
 
-def _body(response: httpx.Response, limit: int = 300) -> str:
+def body_excerpt(response: httpx.Response, limit: int = 300) -> str:
     try:
         return response.text[:limit]
     except httpx.ResponseNotRead:
@@ -94,20 +105,19 @@ def send(
     def attempt() -> httpx.Response:
         response = call()
         if response.status_code in retry_status:
-            raise RetryableStatus(response)
+            raise RetryableStatus(response.status_code, body_excerpt(response))
         return response
 
     response = retry(provider, attempt, attempts=attempts, base_wait=base_wait)
     if response.is_error:
-        raise ProviderError(f"{provider}: HTTP {response.status_code}: {_body(response)}")
+        raise ProviderError(f"{provider}: HTTP {response.status_code}: {body_excerpt(response)}")
     return response
 
 
-def rejected_key(provider: str, response: httpx.Response, env: str) -> ProviderError:
-    """The error for a 401: waiting will not help, a valid key will."""
+def rejected_key(provider: str, status: int, body: str, env: str) -> ProviderError:
+    """The error for a refused key: waiting will not help, a valid key will."""
     return ProviderError(
-        f"{provider}: HTTP {response.status_code}, the API key was rejected; set a valid {env}: "
-        f"{_body(response, 200)}"
+        f"{provider}: HTTP {status}, the API key was rejected; set a valid {env}: {body[:200]}"
     )
 
 
@@ -143,7 +153,7 @@ class HttpVendor(ConfigurableResource):
         def attempt() -> httpx.Response:
             response = call()
             if key_env and response.status_code == 401:
-                raise rejected_key(provider, response, key_env)
+                raise rejected_key(provider, 401, body_excerpt(response), key_env)
             return response
 
         return send(
@@ -162,5 +172,5 @@ class HttpVendor(ConfigurableResource):
         try:
             return response.json()
         except ValueError:
-            body = _body(response, 200)
+            body = body_excerpt(response, 200)
             raise ProviderError(f"{provider}: response is not JSON: {body}") from None

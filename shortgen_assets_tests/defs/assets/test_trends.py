@@ -14,7 +14,7 @@ from shortgen_assets.db.session import session_scope
 from shortgen_assets.db.stage_rows import save_snapshot
 from shortgen_assets.definitions import build_definitions
 from shortgen_assets.defs.launch import materialize_job
-from shortgen_assets.defs.resources.trend_sources import TrendSourcesResource
+from shortgen_assets.defs.resources.trend_sources.sample import SampleTrends
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import Settings
 from shortgen_assets_tests.conftest import DEFAULT_THEME
@@ -66,7 +66,7 @@ def _reports(settings: Settings, job_id: int) -> list[TrendReportRow]:
 
 def test_concurrent_snapshots_of_the_same_trends_never_collide(installation: Settings) -> None:
     now = datetime.now(UTC)
-    items = TrendSourcesResource().collect(["productivity"], now).items
+    items = SampleTrends().collect(["productivity"], now).items
     with session_scope(installation.app_database_url) as session:
         ids = request_jobs(session, load_theme(DEFAULT_THEME), DEFAULT_THEME, count=4)
     errors: list[BaseException] = []

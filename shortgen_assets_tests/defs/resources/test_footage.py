@@ -7,13 +7,16 @@ import httpx
 import pytest
 import respx
 
-from shortgen_assets.defs.resources.footage import (
-    FAL_QUEUE_URL,
-    PEXELS_SEARCH_URL,
-    FootageResource,
+from shortgen_assets.defs.resources.footage import FootageResource
+from shortgen_assets.defs.resources.footage.fal import QUEUE_URL as FAL_QUEUE_URL
+from shortgen_assets.defs.resources.footage.fal import FalFootage
+from shortgen_assets.defs.resources.footage.pexels import SEARCH_URL as PEXELS_SEARCH_URL
+from shortgen_assets.defs.resources.footage.pexels import (
+    PexelsFootage,
     choose_file,
     search_query,
 )
+from shortgen_assets.defs.resources.footage.procedural import ProceduralFootage
 from shortgen_assets.defs.resources.http import ProviderError
 from shortgen_assets.domain.media import probe, run_ffmpeg
 from shortgen_assets.domain.schemas import Footage, Palette, ProductionPlan, Scene
@@ -79,13 +82,13 @@ def assert_clips_cover(footage: Footage, narration: float) -> None:
 
 
 def test_procedural_footage_covers_the_narration_offline(tmp_path: Path) -> None:
-    footage = render(FootageResource(), tmp_path, narration=3.1)
+    footage = render(ProceduralFootage(), tmp_path, narration=3.1)
     assert_clips_cover(footage, 3.1)
     assert [c.scene_number for c in footage.clips] == [1, 2]
     assert footage.provider == "procedural" and footage.cost_usd == 0
     # Planned 1.0 s + 1.5 s stretched in proportion to the 3.1 s narration.
     assert [c.duration_seconds for c in footage.clips] == [19 / FPS, 28 / FPS]
-    usage = FootageResource().usage(footage)
+    usage = ProceduralFootage().usage(footage)
     assert (usage.provider, usage.cost_usd) == ("procedural", 0)
     assert usage.seconds == pytest.approx(47 / FPS, abs=1e-3)
 
@@ -93,7 +96,7 @@ def test_procedural_footage_covers_the_narration_offline(tmp_path: Path) -> None
 def test_procedural_footage_is_the_plan_length_when_the_narration_is_shorter(
     tmp_path: Path,
 ) -> None:
-    footage = FootageResource(render_workers=1).render(
+    footage = ProceduralFootage(render_workers=1).render(
         make_plan(), Palette(), 1.2, tmp_path, W, H, FPS
     )
     assert footage.duration_seconds == 38 / FPS  # 2.5 s rounded up to a whole frame
@@ -102,10 +105,8 @@ def test_procedural_footage_is_the_plan_length_when_the_narration_is_shorter(
 # --- pexels --------------------------------------------------------------------------------
 
 
-def pexels(**overrides: object) -> FootageResource:
-    return FootageResource(
-        provider="pexels", pexels_api_key="pk-test", retry_base_wait=0, **overrides
-    )
+def pexels(**overrides: object) -> PexelsFootage:
+    return PexelsFootage(api_key="pk-test", retry_base_wait=0, **overrides)
 
 
 @respx.mock
@@ -197,19 +198,21 @@ def test_pexels_unusable_download_is_a_provider_error(tmp_path: Path) -> None:
         render(pexels(), tmp_path)
 
 
-def test_missing_key_is_a_provider_error(tmp_path: Path) -> None:
-    with pytest.raises(ProviderError, match="pexels_api_key is not set"):
-        render(FootageResource(provider="pexels"), tmp_path)
-    with pytest.raises(ProviderError, match="fal_api_key is not set"):
-        render(FootageResource(provider="fal"), tmp_path)
+def test_empty_key_is_a_provider_error(tmp_path: Path) -> None:
+    with respx.mock() as router:
+        with pytest.raises(ProviderError, match="pexels: no API key; set PEXELS_API_KEY"):
+            render(PexelsFootage(api_key=""), tmp_path)
+        with pytest.raises(ProviderError, match="fal: no API key; set FAL_KEY"):
+            render(FalFootage(api_key=""), tmp_path)
+    assert not router.calls
 
 
 # --- fal -----------------------------------------------------------------------------------
 
 
-def fal(**overrides: object) -> FootageResource:
-    settings = {"fal_api_key": "fk-test", "retry_base_wait": 0, "fal_poll_interval_seconds": 0}
-    return FootageResource(provider="fal", **(settings | overrides))
+def fal(**overrides: object) -> FalFootage:
+    settings = {"api_key": "fk-test", "retry_base_wait": 0, "poll_interval_seconds": 0}
+    return FalFootage(**(settings | overrides))
 
 
 def status(state: str) -> httpx.Response:
@@ -236,7 +239,7 @@ def test_fal_queues_polls_and_downloads_each_scene(tmp_path: Path, tiny_mp4: byt
     assert polls.call_count == 4
     assert footage.cost_usd == pytest.approx(2 * 5 * 0.28)
     assert [c.source_url for c in footage.clips] == [RESULT["video"]["url"]] * 2
-    assert FootageResource(provider="fal").usage(footage).model == FAL_MODEL
+    assert fal().usage(footage).model == FAL_MODEL
 
 
 @respx.mock
@@ -252,7 +255,7 @@ def test_fal_gives_up_after_the_poll_budget(tmp_path: Path) -> None:
     respx.post(f"{FAL_QUEUE_URL}/{FAL_MODEL}").respond(json=SUBMIT)
     polls = respx.get(SUBMIT["status_url"]).mock(return_value=status("IN_PROGRESS"))
     with pytest.raises(ProviderError, match="not completed after 3 polls"):
-        render(fal(fal_max_polls=3), tmp_path)
+        render(fal(max_polls=3), tmp_path)
     assert polls.call_count == 3
 
 

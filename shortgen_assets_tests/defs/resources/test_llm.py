@@ -1,4 +1,4 @@
-"""LLMResource: offline planner, and Claude via the Messages API against recorded HTTP."""
+"""LLM vendors: the offline planner, and Claude through the anthropic SDK against recorded HTTP."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ import pytest
 import respx
 
 from shortgen_assets.defs.resources.http import ProviderError
-from shortgen_assets.defs.resources.llm import LLMResource, tool_input_schema
+from shortgen_assets.defs.resources.llm import LLMResource
+from shortgen_assets.defs.resources.llm.anthropic import AnthropicLLM, tool_input_schema
+from shortgen_assets.defs.resources.llm.offline import OfflineLLM
 from shortgen_assets.domain.plan.planning import build_plan
 from shortgen_assets.domain.schemas import ProductionPlan, TrendItem, TrendReport
+from shortgen_assets_tests.defs.resources.respx_httpx2 import HTTPX2Mocker
 from shortgen_assets_tests.domain.plan.test_planning import make_report, make_theme
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "anthropic"
@@ -32,19 +35,15 @@ def tool_input(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name).read_text())["content"][0]["input"]
 
 
-def claude(**overrides: Any) -> LLMResource:
-    fields: dict[str, Any] = {
-        "provider": "anthropic",
-        "api_key": "sk-ant-test",
-        "retry_attempts": 3,
-        "retry_base_wait": 0.0,
-    }
-    return LLMResource(**{**fields, **overrides})
+def claude(**overrides: Any) -> AnthropicLLM:
+    fields: dict[str, Any] = {"api_key": "sk-ant-test", "retry_attempts": 3, "retry_base_wait": 0.0}
+    return AnthropicLLM(**{**fields, **overrides})
 
 
 @pytest.fixture
 def messages_api() -> Iterator[respx.Route]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
+    """The Messages API as the SDK reaches it (through httpx2), recorded by respx."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False, using=HTTPX2Mocker.name) as mock:
         yield mock.post("/v1/messages")
 
 
@@ -60,13 +59,13 @@ REPORT = make_report()
 
 
 def test_offline_plan_is_the_deterministic_planner_at_no_cost() -> None:
-    plan, usage = LLMResource().plan(THEME, REPORT)
+    plan, usage = OfflineLLM().plan(THEME, REPORT)
     assert plan == build_plan(THEME, REPORT)
     assert (usage.provider, usage.model, usage.cost_usd) == ("offline", "offline-planner", 0.0)
 
 
 def test_offline_report_is_the_baseline_unchanged() -> None:
-    report, usage = LLMResource().refine_report(ITEMS, REPORT)
+    report, usage = OfflineLLM().refine_report(ITEMS, REPORT)
     assert report is REPORT
     assert (usage.provider, usage.cost_usd, usage.input_tokens) == ("offline", 0.0, 0)
 
@@ -122,8 +121,9 @@ def test_valid_reply_becomes_the_plan_with_tokens_and_cost(messages_api: respx.R
     assert usage.cost_usd == pytest.approx((1843 * 3 + 712 * 15) / 1e6)
 
     request = messages_api.calls[0].request
-    assert request.headers["x-api-key"] == "sk-ant-test"
-    assert request.headers["anthropic-version"] == "2023-06-01"
+    assert request.headers["authorization"] == "Bearer sk-ant-test"
+    assert request.headers["anthropic-version"]  # the SDK's API version
+    assert request.headers["x-stainless-retry-count"] == "0"  # the shared policy retries
     body = sent(messages_api, 0)
     assert body["model"] == "claude-sonnet-4-5"
     assert body["tool_choice"] == {"type": "tool", "name": "submit_production_plan"}
@@ -203,6 +203,13 @@ def test_server_error_fails_after_retries(messages_api: respx.Route) -> None:
     assert messages_api.call_count == 3
 
 
+def test_timeouts_are_retried_then_fail_clearly(messages_api: respx.Route) -> None:
+    messages_api.mock(side_effect=httpx.ReadTimeout("read timed out"))
+    with pytest.raises(ProviderError, match="Anthropic: timed out after retries"):
+        claude(retry_attempts=2).plan(THEME, REPORT)
+    assert messages_api.call_count == 2
+
+
 def test_refused_key_fails_at_once(messages_api: respx.Route) -> None:
     messages_api.mock(return_value=recorded("error_401.json", 401))
     with pytest.raises(ProviderError, match=r"HTTP 401.*ANTHROPIC_API_KEY"):
@@ -212,7 +219,7 @@ def test_refused_key_fails_at_once(messages_api: respx.Route) -> None:
 
 def test_missing_key_names_the_variable(messages_api: respx.Route) -> None:
     with pytest.raises(ProviderError, match="ANTHROPIC_API_KEY"):
-        claude(api_key=None).plan(THEME, REPORT)
+        claude(api_key="").plan(THEME, REPORT)
     assert messages_api.call_count == 0
 
 
@@ -309,7 +316,7 @@ def test_resource_configures_and_runs_inside_dagster() -> None:
 
     result = dg.materialize(
         [plan_title],
-        resources={"llm": LLMResource(prices_usd_per_mtok={"claude-x": {"input": 1, "output": 2}})},
+        resources={"llm": OfflineLLM()},
     )
     assert result.success
     assert result.output_for_node("plan_title") == build_plan(THEME, REPORT).title

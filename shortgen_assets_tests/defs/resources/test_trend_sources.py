@@ -12,7 +12,10 @@ import pytest
 import respx
 
 from shortgen_assets.defs.resources.http import ProviderError
-from shortgen_assets.defs.resources.trend_sources import TrendSourcesResource
+from shortgen_assets.defs.resources.trend_sources import combine
+from shortgen_assets.defs.resources.trend_sources.sample import SampleTrends
+from shortgen_assets.defs.resources.trend_sources.tiktok import TikTokTrends
+from shortgen_assets.defs.resources.trend_sources.youtube import YouTubeTrends
 from shortgen_assets.domain.trends.analysis import analyze_trends, report_problems
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "trends"
@@ -29,19 +32,14 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-def youtube(**overrides: Any) -> TrendSourcesResource:
-    config = {"sources": ["youtube"], "youtube_api_key": "test-key", "retry_base_wait": 0.0}
-    return TrendSourcesResource(**{**config, **overrides})
+def youtube(**overrides: Any) -> YouTubeTrends:
+    config = {"api_key": "test-key", "retry_base_wait": 0.0}
+    return YouTubeTrends(**{**config, **overrides})
 
 
-def tiktok(**overrides: Any) -> TrendSourcesResource:
-    config = {
-        "sources": ["tiktok"],
-        "apify_token": "apify_api_test",
-        "apify_poll_interval": 0.0,
-        "retry_base_wait": 0.0,
-    }
-    return TrendSourcesResource(**{**config, **overrides})
+def tiktok(**overrides: Any) -> TikTokTrends:
+    config = {"api_token": "apify_api_test", "poll_interval": 0.0, "retry_base_wait": 0.0}
+    return TikTokTrends(**{**config, **overrides})
 
 
 # --- YouTube ---------------------------------------------------------------------------------
@@ -150,16 +148,13 @@ def test_youtube_bad_key_fails_at_once() -> None:
     assert route.call_count == 1
 
 
-def test_missing_keys_name_the_environment_variable() -> None:
-    with pytest.raises(ProviderError, match="YOUTUBE_API_KEY"):
-        TrendSourcesResource(sources=["youtube"]).collect(["fitness"], NOW)
-    with pytest.raises(ProviderError, match="APIFY_TOKEN"):
-        TrendSourcesResource(sources=["tiktok"]).collect(["fitness"], NOW)
-
-
-def test_unknown_source_is_rejected() -> None:
-    with pytest.raises(ValueError, match="instagram"):
-        TrendSourcesResource(sources=["instagram"])
+def test_empty_keys_name_the_environment_variable() -> None:
+    with respx.mock() as router:
+        with pytest.raises(ProviderError, match="youtube: no API key; set YOUTUBE_API_KEY"):
+            youtube(api_key="").collect(["fitness"], NOW)
+        with pytest.raises(ProviderError, match="tiktok: no API key; set APIFY_TOKEN"):
+            tiktok(api_token="").collect(["fitness"], NOW)
+    assert not router.calls
 
 
 # --- TikTok through Apify --------------------------------------------------------------------
@@ -207,7 +202,7 @@ def test_tiktok_run_that_never_finishes_stops_polling() -> None:
     poll = respx.get(RUN_STATUS_URL).respond(200, json=fixture("apify_run_running.json"))
 
     with pytest.raises(ProviderError, match="still RUNNING after 3 polls"):
-        tiktok(apify_max_polls=3).collect(["fitness"], NOW)
+        tiktok(max_polls=3).collect(["fitness"], NOW)
     assert poll.call_count == 3
 
 
@@ -224,7 +219,7 @@ def test_tiktok_server_error_fails_after_retries() -> None:
 
 
 def test_sample_parses_every_item_with_no_skips() -> None:
-    collection = TrendSourcesResource().collect([], NOW, max_results=500)
+    collection = SampleTrends().collect([], NOW, max_results=500)
 
     assert len(collection.items) >= 60
     assert collection.skipped == {"sample": 0}
@@ -235,13 +230,13 @@ def test_sample_parses_every_item_with_no_skips() -> None:
 
 def test_sample_timestamps_are_recent_relative_to_now() -> None:
     for now in (NOW, datetime.now(UTC) + timedelta(days=400)):
-        items = TrendSourcesResource().collect(["fitness"], now).items
+        items = SampleTrends().collect(["fitness"], now).items
         ages = [now - item.posted_at for item in items]
         assert all(timedelta(0) < age <= timedelta(days=10) for age in ages)
 
 
 def test_sample_slices_follow_the_keywords_deterministically() -> None:
-    source = TrendSourcesResource()
+    source = SampleTrends()
     fitness = source.collect(["home workout", "fitness", "protein"], NOW)
     coffee = source.collect(["coffee", "latte", "espresso"], NOW)
 
@@ -264,7 +259,7 @@ def test_sample_slices_follow_the_keywords_deterministically() -> None:
 
 
 def test_sample_respects_max_results() -> None:
-    assert len(TrendSourcesResource().collect([], NOW, max_results=7).items) == 7
+    assert len(SampleTrends().collect([], NOW, max_results=7).items) == 7
 
 
 @respx.mock
@@ -272,8 +267,7 @@ def test_sources_combine_and_dedupe() -> None:
     respx.get(SEARCH_URL).respond(200, json=fixture("youtube_search.json"))
     respx.get(VIDEOS_URL).respond(200, json=fixture("youtube_videos.json"))
 
-    source = youtube(sources=["sample", "youtube"])
-    collection = source.collect([], NOW, max_results=500)
+    collection = combine([SampleTrends(), youtube()]).collect([], NOW, max_results=500)
 
     keys = [(i.platform, i.external_id) for i in collection.items]
     assert len(keys) == len(set(keys))

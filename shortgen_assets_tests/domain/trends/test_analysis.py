@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shortgen_assets.defs.resources.trend_sources import TrendSourcesResource
+from shortgen_assets.defs.resources.trend_sources.sample import SampleTrends
 from shortgen_assets.domain.schemas import Recommendation, TrendItem
 from shortgen_assets.domain.trends.analysis import (
     analyze_trends,
@@ -103,7 +103,7 @@ def test_clusters_separate_topics() -> None:
 
 
 def test_recommendations_trace_to_existing_clusters() -> None:
-    items = TrendSourcesResource().collect([], NOW, max_results=60).items
+    items = SampleTrends().collect([], NOW, max_results=60).items
 
     report = analyze_trends(items, NOW)
 
@@ -128,7 +128,7 @@ def test_recommendations_trace_to_existing_clusters() -> None:
 
 
 def test_report_is_deterministic_and_order_independent() -> None:
-    items = TrendSourcesResource().collect(["money", "budget"], NOW).items
+    items = SampleTrends().collect(["money", "budget"], NOW).items
     shuffled = items[:]
     random.Random(7).shuffle(shuffled)
 
