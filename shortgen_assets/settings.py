@@ -101,6 +101,11 @@ class Settings(BaseSettings):
         """Intermediate media (voiceover, footage) per job, apart from the user-facing output."""
         return self.home / "work"
 
+    @property
+    def kits_dir(self) -> Path:
+        """Brand-kit files copied by content hash, so a job never depends on the originals."""
+        return self.home / "kits"
+
 
 @cache
 def get_settings() -> Settings:

@@ -85,7 +85,12 @@ def small_video_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def theme_file(folder: Path, stem: str, **changes: object) -> Path:
     """The default theme with `changes`, written to `folder/stem.yaml`."""
-    data = {**yaml.safe_load(DEFAULT_THEME.read_text()), **changes}
+    default = yaml.safe_load(DEFAULT_THEME.read_text())
+    kit = default["brand"]  # the default kit stays where it is: absolute paths
+    kit["logo"] = str(DEFAULT_THEME.parent / kit["logo"])
+    for item in kit["media"]:
+        item["path"] = str(DEFAULT_THEME.parent / item["path"])
+    data = {**default, **changes}
     path = folder / f"{stem}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     return path

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from shortgen_assets.db.models import Job
 from shortgen_assets.db.state import JobStatus, initial_status
+from shortgen_assets.domain.brand_kit import snapshot_brand
 from shortgen_assets.domain.schemas import Theme
 from shortgen_assets.domain.themes import load_theme
+from shortgen_assets.settings import get_settings
 
 
 def request_jobs(
@@ -26,11 +28,15 @@ def request_jobs(
 ) -> list[int]:
     """Insert `count` jobs with the theme snapshot; the sensor picks up `requested` ones.
 
+    The snapshot's brand kit points at content-hashed copies, so the job never depends on files
+    that may later be edited or moved.
+
     A caller that runs the job itself (the demo) inserts it as `queued`, so no sensor launches it
     a second time.
     """
     start = initial_status(status)
-    snapshot = theme.model_dump(mode="json")
+    base = theme_path.parent if theme_path else Path.cwd()
+    snapshot = snapshot_brand(theme, base, get_settings().kits_dir).model_dump(mode="json")
     jobs = [
         Job(
             status=start,
@@ -52,12 +58,13 @@ def ensure_job(session: Session, job_id: int, default_theme_path: Path) -> Job:
     if job is not None:
         return job
     theme = load_theme(default_theme_path)
+    snapshot = snapshot_brand(theme, default_theme_path.parent, get_settings().kits_dir)
     job = Job(
         id=job_id,
         status=initial_status(JobStatus.RUNNING),
         theme_name=theme.name,
         theme_path=str(default_theme_path),
-        theme=theme.model_dump(mode="json"),
+        theme=snapshot.model_dump(mode="json"),
         source="ui",
     )
     session.add(job)

@@ -100,6 +100,24 @@ class Reference(Strict):
         return points
 
 
+KitKind = Literal["image", "screenshot", "clip"]
+
+
+class BrandMedia(Strict):
+    """One item of the brand kit; `about` is matched against the narration to place it."""
+
+    path: str = Field(min_length=1, description="image or clip file, relative to the theme file")
+    kind: KitKind = Field("image", description="image (product shot), screenshot or clip")
+    about: str = Field(min_length=3, max_length=300, description="what it shows, in a few words")
+
+
+class Brand(Strict):
+    """The product's own look: a logo for the end card and media that show the product."""
+
+    logo: str | None = Field(None, description="logo image (PNG with transparency is best)")
+    media: list[BrandMedia] = Field(default_factory=list, max_length=30)
+
+
 class Theme(Strict):
     """A product or brand brief: what to say, to whom, and how it should look and sound."""
 
@@ -122,6 +140,7 @@ class Theme(Strict):
     caption_style: CaptionStyle = Field(default_factory=CaptionStyle)
     palette: Palette = Field(default_factory=Palette)
     references: list[Reference] = Field(min_length=1)
+    brand: Brand | None = Field(None, description="logo and product media; checked on load")
 
     @field_validator("voice")
     @classmethod

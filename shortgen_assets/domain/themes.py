@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from shortgen_assets.domain.brand_kit import KitError, check_brand
 from shortgen_assets.domain.schemas import Theme
 
 MAX_THEME_BYTES = 256 * 1024
@@ -60,7 +61,7 @@ def parse_theme(data: object, source: str) -> Theme:
 
 
 def load_theme(path: str | Path) -> Theme:
-    """Read, size-check, decode, parse and validate a theme file."""
+    """Read, size-check, decode, parse and validate a theme file, and check its brand kit."""
     path = Path(path)
     if not path.is_file():
         raise ThemeError(f"{path}: no such theme file; pass a path like config/themes/default.yaml")
@@ -82,4 +83,10 @@ def load_theme(path: str | Path) -> Theme:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ThemeError(f"{path}: not valid YAML{where}: {problem}") from None
-    return parse_theme(data, str(path))
+    theme = parse_theme(data, str(path))
+    if theme.brand is not None:
+        try:
+            check_brand(theme.brand, path.parent)
+        except KitError as exc:
+            raise ThemeError(f"{path}: {exc}") from None
+    return theme
