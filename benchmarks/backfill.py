@@ -122,8 +122,13 @@ def install(root: Path, args: argparse.Namespace, databases: PostgresDatabases |
 
 
 def request(root: Path, count: int, seconds: int) -> list[int]:
-    data = yaml.safe_load((PROJECT / "config" / "themes" / "default.yaml").read_text())
+    themes = PROJECT / "config" / "themes"
+    data = yaml.safe_load((themes / "default.yaml").read_text())
     data["duration_seconds"] = seconds
+    kit = data["brand"]  # the theme is written elsewhere: point at the default kit absolutely
+    kit["logo"] = str(themes / kit["logo"])
+    for item in kit["media"]:
+        item["path"] = str(themes / item["path"])
     theme_path = root / "theme.yaml"
     theme_path.write_text(yaml.safe_dump(data, allow_unicode=True))
     with session_scope(get_settings().app_database_url) as session:

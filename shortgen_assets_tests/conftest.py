@@ -83,14 +83,19 @@ def small_video_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHORTGEN_VIDEO_HEIGHT", "480")
 
 
-def theme_file(folder: Path, stem: str, **changes: object) -> Path:
-    """The default theme with `changes`, written to `folder/stem.yaml`."""
-    default = yaml.safe_load(DEFAULT_THEME.read_text())
-    kit = default["brand"]  # the default kit stays where it is: absolute paths
+def default_theme_data() -> dict:
+    """The default theme as data, its kit paths made absolute so a copy elsewhere still finds it."""
+    data = yaml.safe_load(DEFAULT_THEME.read_text())
+    kit = data["brand"]
     kit["logo"] = str(DEFAULT_THEME.parent / kit["logo"])
     for item in kit["media"]:
         item["path"] = str(DEFAULT_THEME.parent / item["path"])
-    data = {**default, **changes}
+    return data
+
+
+def theme_file(folder: Path, stem: str, **changes: object) -> Path:
+    """The default theme with `changes`, written to `folder/stem.yaml`."""
+    data = {**default_theme_data(), **changes}
     path = folder / f"{stem}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     return path

@@ -14,9 +14,9 @@ from shortgen_assets.db.models import Job
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.domain.themes import MAX_THEME_BYTES, ThemeError, load_theme
 from shortgen_assets.settings import Settings
-from shortgen_assets_tests.conftest import DEFAULT_THEME
+from shortgen_assets_tests.conftest import DEFAULT_THEME, default_theme_data
 
-GOOD = yaml.safe_load(DEFAULT_THEME.read_text())
+GOOD = default_theme_data()
 
 
 def _with(**changes: object) -> str:
