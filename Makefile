@@ -31,7 +31,11 @@ test: $(VENV)/.installed-test  ## lint and run the whole suite
 ui: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
 	$(BIN)/shortgen ui
 
-bench: $(VENV)/.installed-test  ## composition, footage and TTS benchmarks
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,benchmark]"
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
+bench: $(VENV)/.installed-bench  ## benchmarks (composition three ways: floor, shortgen, moviepy)
 	$(BIN)/python benchmarks/compose.py
 	$(BIN)/python benchmarks/footage.py
 	$(BIN)/python benchmarks/tts.py

@@ -1,11 +1,13 @@
-"""Composition versus the encode floor: wall time, CPU time and peak RSS, median of N runs.
+"""Composition, three ways, in one run: the encode floor, shortgen, and moviepy (the peers' way).
 
 The floor is ffmpeg re-encoding the same background footage with the same encoder settings and
-nothing else; the composer adds captions (with active-word highlights), hook and CTA overlays,
-voice, a ducked generated music bed and loudness mastering. Both are measured in the same run,
-alternating, so machine noise hits them alike. The composer runs in a child Python process: its
-CPU time is that process plus its ffmpeg children, its peak RSS the Python peak plus the largest
-ffmpeg child peak (an upper bound of what runs at once).
+nothing else; shortgen's composer adds captions (with active-word highlights), hook and CTA
+overlays, voice, a ducked generated music bed and loudness mastering; moviepy composites the same
+footage, caption phrases, hook/CTA and voice frame by frame (compose_moviepy.py; the `benchmark`
+extra). All three are measured in the same run, alternating, so machine noise hits them alike, and
+reported as ratios to the floor. Each composer runs in a child Python process: its CPU time is that
+process plus its ffmpeg children, its peak RSS the Python peak plus the largest ffmpeg child peak
+(an upper bound of what runs at once).
 
     python benchmarks/compose.py                 # 30 s and 60 s at 1080x1920, 3 runs each
     python benchmarks/compose.py --quick         # 360x640, 6 s and 12 s, 1 run: a smoke test
@@ -15,6 +17,7 @@ ffmpeg child peak (an upper bound of what runs at once).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
@@ -29,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from shortgen_assets.domain.audio.music import write_wav
-from shortgen_assets.domain.media import ffmpeg_exe, run_ffmpeg
+from shortgen_assets.domain.media import ffmpeg_exe, probe, run_ffmpeg
 from shortgen_assets.domain.schemas import (
     Clip,
     Footage,
@@ -246,19 +249,47 @@ def floor_run(request_path: Path) -> dict[str, float]:
     return {"wall": wall, "cpu": cpu, "rss_mb": usage.ru_maxrss / 1024, "sampled_rss_mb": sampled}
 
 
-def compose_run(request_path: Path) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--child", str(request_path)]
+def compose_run(request_path: Path, engine: str) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--child", str(request_path), "--engine", engine]
     _, _, stdout, sampled = run_measured(cmd)
     return {**json.loads(stdout), "sampled_rss_mb": sampled}
 
 
-def child(request_path: Path) -> None:
-    """Compose once in this process and report compose()'s own wall, CPU and memory."""
+def shortgen_details(request: CompositionRequest) -> dict:
+    result = compose(request)
+    return {
+        "captions": result.captions,
+        "caption_images": result.caption_images,
+        "overlays": len(result.overlays),
+        "lufs": result.loudness.integrated_lufs,
+        "true_peak": result.loudness.true_peak_dbtp,
+        "duration": result.duration,
+        "phases": result.timings,
+    }
+
+
+def moviepy_details(request: CompositionRequest) -> dict:
+    from compose_moviepy import compose_with_moviepy
+
+    out = request.out_path.with_suffix(".moviepy.mp4")
+    info = probe(compose_with_moviepy(request.model_copy(update={"out_path": out})))
+    return {
+        "duration": info.duration,
+        "has_audio": info.has_audio,
+        "size": [info.width, info.height],
+    }
+
+
+ENGINES = {"shortgen": shortgen_details, "moviepy": moviepy_details}
+
+
+def child(request_path: Path, engine: str) -> None:
+    """Compose once in this process with `engine` and report its own wall, CPU and memory."""
     request = CompositionRequest.model_validate_json(request_path.read_text())
     self_before = resource.getrusage(resource.RUSAGE_SELF)
     kids_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    result = compose(request)
+    details = ENGINES[engine](request)
     wall = time.perf_counter() - started
     me, kids = (
         resource.getrusage(resource.RUSAGE_SELF),
@@ -279,49 +310,55 @@ def child(request_path: Path) -> None:
         "rss_mb": (me.ru_maxrss + kids.ru_maxrss) / 1024,
         "python_rss_mb": me.ru_maxrss / 1024,
         "ffmpeg_rss_mb": kids.ru_maxrss / 1024,
-        "captions": result.captions,
-        "caption_images": result.caption_images,
-        "overlays": len(result.overlays),
-        "lufs": result.loudness.integrated_lufs,
-        "true_peak": result.loudness.true_peak_dbtp,
-        "duration": result.duration,
-        "phases": result.timings,
+        **details,
     }
     print(json.dumps(report))
 
 
+def _row(name: str, run: dict[str, float], floor: dict[str, float]) -> str:
+    return (
+        f"{name} {run['wall']:.2f}s wall {run['cpu']:.1f}s cpu {run['rss_mb']:.0f} MB "
+        f"(python {run['python_rss_mb']:.0f} + ffmpeg {run['ffmpeg_rss_mb']:.0f}; sampled "
+        f"{run['sampled_rss_mb']:.0f}) = {run['wall'] / floor['wall']:.3f}x wall, "
+        f"{run['cpu'] / floor['cpu']:.3f}x cpu"
+    )
+
+
 def measure(request_path: Path, runs: int, label: str) -> dict[str, float]:
-    floors, composes = [], []
+    """Floor, shortgen and moviepy alternating `runs` times; the medians and their ratios."""
+    rows: dict[str, list[dict]] = {"floor": [], **{engine: [] for engine in ENGINES}}
     for run in range(1, runs + 1):
-        floors.append(floor_run(request_path))
-        composes.append(compose_run(request_path))
-        f, c = floors[-1], composes[-1]
+        rows["floor"].append(floor_run(request_path))
+        for engine in ENGINES:
+            rows[engine].append(compose_run(request_path, engine))
+        f = rows["floor"][-1]
         print(
             f"  {label} run {run}: floor {f['wall']:.2f}s wall {f['cpu']:.1f}s cpu "
-            f"{f['rss_mb']:.0f} MB | compose {c['wall']:.2f}s wall {c['cpu']:.1f}s cpu "
-            f"{c['rss_mb']:.0f} MB (python {c['python_rss_mb']:.0f} + ffmpeg "
-            f"{c['ffmpeg_rss_mb']:.0f}; sampled together {c['sampled_rss_mb']:.0f}) | "
-            f"ratio {c['wall'] / f['wall']:.3f} wall, {c['cpu'] / f['cpu']:.3f} cpu | "
-            f"load {os.getloadavg()[0]:.1f} | phases {c['phases']}",
+            f"{f['rss_mb']:.0f} MB | {_row('shortgen', rows['shortgen'][-1], f)} | "
+            f"{_row('moviepy', rows['moviepy'][-1], f)} | load {os.getloadavg()[0]:.1f} | "
+            f"shortgen phases {rows['shortgen'][-1]['phases']}",
             flush=True,
         )
     median = {
-        f"{prefix}_{key}": statistics.median(r[key] for r in rows)
-        for rows, prefix in ((floors, "floor"), (composes, "compose"))
+        f"{name}_{key}": statistics.median(r[key] for r in results)
+        for name, results in rows.items()
         for key in ("wall", "cpu", "rss_mb", "sampled_rss_mb")
     }
-    median["ratio"] = median["compose_wall"] / median["floor_wall"]
-    median["cpu_ratio"] = median["compose_cpu"] / median["floor_cpu"]
-    last = composes[-1]
+    for engine in ENGINES:
+        median[f"{engine}_ratio"] = median[f"{engine}_wall"] / median["floor_wall"]
+        median[f"{engine}_cpu_ratio"] = median[f"{engine}_cpu"] / median["floor_cpu"]
+    last, peer = rows["shortgen"][-1], rows["moviepy"][-1]
     print(
-        f"{label}: median of {runs}: floor {median['floor_wall']:.2f}s wall "
-        f"{median['floor_cpu']:.1f}s cpu {median['floor_rss_mb']:.0f} MB; compose "
-        f"{median['compose_wall']:.2f}s wall {median['compose_cpu']:.1f}s cpu "
-        f"{median['compose_rss_mb']:.0f} MB (sampled {median['compose_sampled_rss_mb']:.0f} MB); "
-        f"compose/floor {median['ratio']:.3f} wall, {median['cpu_ratio']:.3f} cpu "
-        f"({last['captions']} captions, {last['caption_images']} caption images, "
+        f"{label}: median of {runs}, as ratios to the floor "
+        f"({median['floor_wall']:.2f}s wall, {median['floor_cpu']:.1f}s cpu, "
+        f"{median['floor_rss_mb']:.0f} MB): floor 1.000 | shortgen "
+        f"{median['shortgen_ratio']:.3f}x wall, {median['shortgen_cpu_ratio']:.3f}x cpu, "
+        f"{median['shortgen_rss_mb']:.0f} MB | moviepy {median['moviepy_ratio']:.3f}x wall, "
+        f"{median['moviepy_cpu_ratio']:.3f}x cpu, {median['moviepy_rss_mb']:.0f} MB | "
+        f"shortgen: {last['captions']} captions, {last['caption_images']} caption images, "
         f"{last['overlays']} overlays, {last['duration']:.2f}s, {last['lufs']} LUFS, "
-        f"{last['true_peak']} dBTP)",
+        f"{last['true_peak']} dBTP; moviepy: {peer['duration']:.2f}s, {peer['size']}, "
+        f"audio {peer['has_audio']}",
         flush=True,
     )
     return median
@@ -336,10 +373,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="360x640, 6 s and 12 s, 1 run")
     parser.add_argument("--work", type=Path, help="keep inputs and outputs here")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--engine", choices=sorted(ENGINES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, args.engine)
         return
+    if importlib.util.find_spec("moviepy") is None:
+        sys.exit("moviepy is not installed: pip install -e '.[benchmark]' (or make bench)")
     width, height, seconds, runs = 1080, 1920, args.seconds, args.runs
     if args.quick:
         width, height, seconds, runs = 360, 640, 6.0, 1
@@ -352,12 +392,13 @@ def main() -> None:
         request = build_request(work, width, height, length, tag)
         results[length] = measure(request, runs, f"{length:g}s")
     long, short = results[2 * seconds], results[seconds]
-    print(
-        f"{2 * seconds:g}s / {seconds:g}s compose cost: "
-        f"{long['compose_wall'] / short['compose_wall']:.2f}x wall, "
-        f"{long['compose_cpu'] / short['compose_cpu']:.2f}x cpu",
-        flush=True,
-    )
+    for engine in ENGINES:
+        print(
+            f"{2 * seconds:g}s / {seconds:g}s {engine} cost: "
+            f"{long[f'{engine}_wall'] / short[f'{engine}_wall']:.2f}x wall, "
+            f"{long[f'{engine}_cpu'] / short[f'{engine}_cpu']:.2f}x cpu",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
