@@ -62,6 +62,8 @@ def _describe(provider: str, exc: BaseException) -> str:
         return f"{provider}: HTTP {exc.status} after retries ({hint}): {exc.body}"
     if isinstance(exc, httpx.TimeoutException) or getattr(exc, "timed_out", False):
         return f"{provider}: timed out after retries; check the network or raise the timeout"
+    if isinstance(exc, Unreachable):
+        return f"{provider}: unreachable after retries ({exc}); check the network and base_url"
     return f"{provider}: {type(exc).__name__}: {exc}"
 
 

@@ -210,6 +210,13 @@ def test_timeouts_are_retried_then_fail_clearly(messages_api: respx.Route) -> No
     assert messages_api.call_count == 2
 
 
+def test_lost_connections_are_retried_then_fail_clearly(messages_api: respx.Route) -> None:
+    messages_api.mock(side_effect=httpx.ConnectError("connection refused"))
+    with pytest.raises(ProviderError, match=r"Anthropic: unreachable after retries.*refused"):
+        claude(retry_attempts=2).plan(THEME, REPORT)
+    assert messages_api.call_count == 2
+
+
 def test_refused_key_fails_at_once(messages_api: respx.Route) -> None:
     messages_api.mock(return_value=recorded("error_401.json", 401))
     with pytest.raises(ProviderError, match=r"HTTP 401.*ANTHROPIC_API_KEY"):
