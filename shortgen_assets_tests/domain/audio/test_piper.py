@@ -75,18 +75,22 @@ def test_word_timings_are_monotonic_inside_the_audio_and_keep_on_screen_tokens()
     assert measure_level(take.samples).peak_dbfs == pytest.approx(-0.9, abs=0.2)
 
 
-def test_slower_rate_means_longer_phonemes_and_longer_audio() -> None:
-    slow = piper.narrate(SCRIPT[:2], JOE, 120)
-    fast = piper.narrate(SCRIPT[:2], JOE, 240)
+@pytest.mark.parametrize("words_per_minute", [120, 240])
+def test_speaking_rate_sets_the_length_scale_that_reaches_it(words_per_minute: int) -> None:
+    take = trim_take(piper.narrate(SCRIPT, JOE, words_per_minute))
+    words = sum(len(s.split()) for s in SCRIPT)
 
-    assert piper.length_scale(piper.NATURAL_WPM) == 1.0
-    assert piper.length_scale(120) > 1.5 > 0.8 > piper.length_scale(240)
-    assert fast.samples.size < slow.samples.size * 0.65
+    spoken_rate = words * 60 * take.sample_rate / take.samples.size
+    assert spoken_rate == pytest.approx(words_per_minute, rel=0.1)
 
 
 def test_rate_is_clamped_to_the_length_scales_piper_supports() -> None:
-    assert piper.length_scale(10) == piper.LENGTH_SCALE_MAX
-    assert piper.length_scale(5000) == piper.LENGTH_SCALE_MIN
+    slowest, fastest = piper.rate_range(JOE)
+
+    assert piper.length_scale(JOE, slowest / 2) == piper.LENGTH_SCALE_MAX
+    assert piper.length_scale(JOE, fastest * 2) == piper.LENGTH_SCALE_MIN
+    assert piper.length_scale(JOE, 186) == pytest.approx(1.0, abs=0.01)
+    assert 80 < slowest < 100 and 280 < fastest < 320
 
 
 def test_voice_loads_once_per_process_from_the_installed_wheel() -> None:

@@ -31,9 +31,12 @@ class PiperTTS(TTSResource):
         return voice.piper_voice or ""
 
     def speed_range(self, voice: Voice) -> tuple[float, float]:
-        """Speeds whose length scale Piper accepts: rate = words_per_minute x speed."""
-        rate = piper.NATURAL_WPM / voice.words_per_minute
-        return rate / piper.LENGTH_SCALE_MAX, rate / piper.LENGTH_SCALE_MIN
+        """Speeds within Piper's length scales: rate = words_per_minute x speed."""
+        try:
+            slowest, fastest = piper.rate_range(self.voice_id(voice))
+        except piper.PiperError as exc:
+            raise ProviderError(f"piper: {exc}") from None
+        return slowest / voice.words_per_minute, fastest / voice.words_per_minute
 
     def render(self, spoken: list[str], voice: Voice, speed: float) -> Take:
         try:
