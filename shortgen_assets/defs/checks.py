@@ -13,7 +13,8 @@ from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
 from shortgen_assets.domain.media import Loudness, MediaInfo
 from shortgen_assets.domain.plan.checks import CHECKS as PLAN_RULES
-from shortgen_assets.domain.schemas import ProductionPlan, TrendReport, TrendSignal
+from shortgen_assets.domain.plan.scene_kinds import kit_problems, kit_share
+from shortgen_assets.domain.schemas import Brand, ProductionPlan, TrendReport, TrendSignal
 from shortgen_assets.domain.trends.analysis import report_problems
 
 LUFS_TARGET, LUFS_TOLERANCE, MAX_TRUE_PEAK = -14.0, 1.0, -1.0
@@ -57,6 +58,12 @@ PLAN_CHECK_NAMES = tuple(f"plan_{rule}" for rule in PLAN_RULES)
 
 def plan_checks(plan: ProductionPlan) -> list[AssetCheckResult]:
     return [_result(f"plan_{rule}", check(plan)) for rule, check in PLAN_RULES.items()]
+
+
+def plan_shows_kit(plan: ProductionPlan, brand: Brand | None) -> AssetCheckResult:
+    """With a brand kit: half the video shows it and it ends on the logo end card."""
+    share = round(kit_share(plan.scenes), 3)
+    return _result("plan_shows_kit", kit_problems(plan, brand), kit_share=share)
 
 
 def voiceover_audible(rms_dbfs: float) -> AssetCheckResult:

@@ -301,11 +301,18 @@ class TrendReport(BaseModel):
 # --- production plan -------------------------------------------------------------------------
 
 
+SceneKind = Literal["procedural", "product_shot", "screenshot", "clip", "kinetic_text", "end_card"]
+KIT_SCENE_KINDS = ("product_shot", "screenshot", "clip", "end_card")  # scenes that show the kit
+
+
 class Scene(Strict):
     scene_number: int = Field(ge=1)
     duration_seconds: float = Field(gt=0)
     visual_prompt: str = Field(min_length=1)
     transition: Literal["cut", "fade", "slide", "zoom"] = "cut"
+    kind: SceneKind = Field("procedural", description="what the scene shows")
+    media_index: int | None = Field(None, ge=0, description="the brand.media item it shows")
+    text: str | None = Field(None, max_length=60, description="the words of a kinetic_text card")
 
 
 class TextOverlay(Strict):

@@ -50,6 +50,7 @@ def footage(
         settings.video_width,
         settings.video_height,
         settings.fps,
+        theme=theme,
     )
     with app_db.session() as session:
         media_ids = save_clips(session, job_id, script_id, result.clips, context.run.run_id)

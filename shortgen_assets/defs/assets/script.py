@@ -4,12 +4,13 @@ from dagster import AssetCheckSpec, AssetExecutionContext, MaterializeResult, Me
 
 from shortgen_assets.db.stage_rows import load_report, save_script
 from shortgen_assets.defs.assets.common import job_theme, upstream_row_id, usage_metadata
-from shortgen_assets.defs.checks import PLAN_CHECK_NAMES, plan_checks
+from shortgen_assets.defs.checks import PLAN_CHECK_NAMES, plan_checks, plan_shows_kit
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.policies import provider_retry
 from shortgen_assets.defs.pools import pool_for
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.resources.llm import LLMResource
+from shortgen_assets.domain.plan.scene_kinds import assign_scene_kinds
 from shortgen_assets.domain.plan.summaries import plan_markdown
 
 
@@ -20,7 +21,10 @@ from shortgen_assets.domain.plan.summaries import plan_markdown
     kinds={"python"},
     retry_policy=provider_retry(),
     pool=pool_for("llm"),
-    check_specs=[AssetCheckSpec(name, asset="script", blocking=True) for name in PLAN_CHECK_NAMES],
+    check_specs=[
+        AssetCheckSpec(name, asset="script", blocking=True)
+        for name in (*PLAN_CHECK_NAMES, "plan_shows_kit")
+    ],
     description="The video production plan: scenes, narration, hook, CTA, overlays, hashtags.",
 )
 def script(
@@ -31,6 +35,7 @@ def script(
     with app_db.session() as session:
         report = load_report(session, report_id)
     plan, usage = llm.plan(theme, report)
+    plan = assign_scene_kinds(plan, theme)
     with app_db.session() as session:
         script_id = save_script(session, job_id, report_id, plan, theme, usage, context.run.run_id)
     return MaterializeResult(
@@ -45,5 +50,5 @@ def script(
             "plan": MetadataValue.md(plan_markdown(plan)),
             **usage_metadata(usage),
         },
-        check_results=plan_checks(plan),
+        check_results=[*plan_checks(plan), plan_shows_kit(plan, theme.brand)],
     )

@@ -24,8 +24,15 @@ from shortgen_assets.domain.schemas import (
     ProductionPlan,
     ProviderUsage,
     Scene,
+    Theme,
 )
 from shortgen_assets.domain.video.clips import atomic_output, fit_clip, scene_frames
+from shortgen_assets.domain.video.kit_scenes import (
+    kit_look,
+    kit_media,
+    kit_scene_frames,
+    render_kit_scene,
+)
 
 Size = tuple[int, int, int]  # width, height, fps
 
@@ -55,13 +62,40 @@ class FootageResource(ConfigurableResource):
         width: int,
         height: int,
         fps: int,
+        theme: Theme | None = None,
     ) -> Footage:
-        """Clips `scene_NN.mp4` in out_dir, one per scene, that together cover the narration."""
+        """Clips `scene_NN.mp4` in out_dir, one per scene, that together cover the narration;
+        with a `theme`, its brand kit renders the plan's kit scenes."""
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        frames = scene_frames(plan, narration_seconds, fps)
-        clips = self.render_clips(plan, palette, frames, out_dir, (width, height, fps))
+        size = (width, height, fps)
+        if theme is None or all(scene.kind == "procedural" for scene in plan.scenes):
+            frames = scene_frames(plan, narration_seconds, fps)
+            clips = self.render_clips(plan, palette, frames, out_dir, size)
+        else:
+            frames = kit_scene_frames(plan, narration_seconds, fps)
+            clips = self._render_with_kit(plan, theme, frames, out_dir, size)
         return Footage(clips=clips, provider=self.provider, cost_usd=sum(c.cost_usd for c in clips))
+
+    def _render_with_kit(
+        self, plan: ProductionPlan, theme: Theme, frames: list[int], out_dir: Path, size: Size
+    ) -> list[Clip]:
+        """Kit scenes drawn from the theme's brand kit; the vendor renders the procedural rest."""
+        by_number = dict(zip((s.scene_number for s in plan.scenes), frames, strict=True))
+        rest = [s for s in plan.scenes if s.kind == "procedural"]
+        clips = {}
+        if rest:
+            vendor_plan = plan.model_copy(update={"scenes": rest})
+            counts = [by_number[s.scene_number] for s in rest]
+            for clip in self.render_clips(vendor_plan, theme.palette, counts, out_dir, size):
+                clips[clip.scene_number] = clip
+        look = kit_look(theme)
+        for scene in plan.scenes:
+            if scene.kind != "procedural":
+                count, out = by_number[scene.scene_number], out_dir / clip_name(scene)
+                path = render_kit_scene(scene, kit_media(theme, scene), look, out, count, size)
+                clips[scene.scene_number] = make_clip(path, scene, count, size, "brand-kit")
+        return [clips[s.scene_number] for s in plan.scenes]
 
     def usage(self, footage: Footage) -> ProviderUsage:
         """The vendor, model, seconds and cost of a render, for metadata and cost rows."""

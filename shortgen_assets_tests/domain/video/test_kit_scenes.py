@@ -1,0 +1,115 @@
+"""Scenes that show the product: a demo with a brand kit shows every item and ends on the logo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from shortgen_assets.console.app import app
+from shortgen_assets.db.models import Media, Video
+from shortgen_assets.db.session import session_scope
+from shortgen_assets.domain.media import probe, run_ffmpeg
+from shortgen_assets.settings import Settings
+from shortgen_assets_tests.conftest import theme_file
+
+# Each kit item is a distinct colour, so a region of an output frame names the item it shows.
+COLOURS = {
+    "landscape": (215, 40, 40),
+    "portrait": (40, 190, 70),
+    "photo": (40, 80, 230),
+    "clip": (235, 215, 30),
+    "logo": (225, 40, 205),
+}
+
+
+def _image(path: Path, size: tuple[int, int], colour: tuple[int, int, int]) -> Path:
+    image = Image.new("RGB", size, colour)
+    w, h = size
+    ImageDraw.Draw(image).rectangle((w * 0.05, h * 0.05, w * 0.2, h * 0.2), fill="white")
+    image.save(path, quality=90)
+    return path
+
+
+def _logo(path: Path) -> Path:
+    image = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((10, 10, 290, 290), fill=(*COLOURS["logo"], 255))
+    image.save(path)
+    return path
+
+
+def _clip(path: Path) -> Path:
+    colour = "0x{:02X}{:02X}{:02X}".format(*COLOURS["clip"])
+    source = ["-f", "lavfi", "-i", f"color=c={colour}:s=320x180:r=30", "-t", "3"]
+    run_ffmpeg([*source, "-c:v", "libx264", "-pix_fmt", "yuv420p", str(path)], what="a clip")
+    return path
+
+
+def _kit_theme(folder: Path) -> Path:
+    kit = folder / "kit"
+    kit.mkdir()
+    _logo(kit / "logo.png")
+    _image(kit / "desk.png", (480, 270), COLOURS["landscape"])
+    _image(kit / "phone.png", (270, 480), COLOURS["portrait"])
+    _image(kit / "photo.jpg", (4000, 3000), COLOURS["photo"])
+    _clip(kit / "promo.mp4")
+    media = [
+        {"path": "kit/desk.png", "kind": "image", "about": "the timer on a desk, sprints"},
+        {"path": "kit/phone.png", "kind": "image", "about": "attention and focus on the phone"},
+        {"path": "kit/photo.jpg", "kind": "image", "about": "breaks that stop burnout"},
+        {"path": "kit/promo.mp4", "kind": "clip", "about": "friends in study rooms"},
+    ]
+    brand = {"logo": "kit/logo.png", "media": media}
+    return theme_file(folder, "kit", brand=brand, duration_seconds=10)
+
+
+def _frame(video: Path, at: float, out: Path) -> Image.Image:
+    run_ffmpeg(["-ss", f"{at:.3f}", "-i", str(video), "-frames:v", "1", str(out)], what="a frame")
+    with Image.open(out) as image:
+        return image.convert("RGB")
+
+
+def _region_colour(frame: Image.Image, centre: tuple[float, float]) -> tuple[int, ...]:
+    """Mean colour of a small box around `centre` (fractions of the frame)."""
+    w, h = frame.size
+    x, y = centre[0] * w, centre[1] * h
+    box = frame.crop((int(x - w * 0.06), int(y - h * 0.03), int(x + w * 0.06), int(y + h * 0.03)))
+    return tuple(round(sum(c) / len(c)) for c in zip(*box.getdata(), strict=True))
+
+
+def _nearest(colour: tuple[int, ...]) -> str:
+    distance = {
+        name: sum((a - b) ** 2 for a, b in zip(colour, ref, strict=True))
+        for name, ref in COLOURS.items()
+    }
+    name = min(distance, key=distance.__getitem__)
+    return name if distance[name] < 60**2 else "none"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_demo_with_a_kit_shows_every_item_and_ends_on_the_logo(
+    installation: Settings, tmp_path: Path
+) -> None:
+    theme = _kit_theme(tmp_path)
+    result = CliRunner().invoke(app, ["demo", "--theme", str(theme)])
+    assert result.exit_code == 0, result.output
+
+    with session_scope(installation.app_database_url) as session:
+        video = Path(session.scalars(select(Video)).one().path)
+        rows = session.scalars(select(Media).where(Media.kind == "footage").order_by(Media.id))
+        clips = [(row.details["scene_number"], row.duration_seconds) for row in rows]
+    duration = probe(video).duration
+    seen, start = [], 0.0
+    for number, seconds in clips[:-1]:
+        frame = _frame(video, start + seconds / 2, tmp_path / f"scene{number}.png")
+        seen.append(_nearest(_region_colour(frame, (0.5, 0.47))))
+        start += seconds
+    assert {"landscape", "portrait", "photo", "clip"} <= set(seen), seen
+
+    for before_end in (1.9, 0.5):  # the logo end card holds the final two seconds
+        frame = _frame(video, duration - before_end, tmp_path / f"end{before_end}.png")
+        assert _nearest(_region_colour(frame, (0.5, 0.25))) == "logo"
+    assert clips[-1][1] >= 2.0
