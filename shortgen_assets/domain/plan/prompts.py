@@ -64,8 +64,31 @@ def plan_prompt(theme: Theme, report: TrendReport) -> str:
             f"every overlay starts at or after 0 and ends at or before {seconds}.",
             "- hashtags: 3-10, without '#' and without spaces; include the brand hashtags.",
             f"- title at most 100 characters. Write every text in language '{theme.language}'.",
+            *kit_rules(theme),
         ]
     )
+
+
+def kit_rules(theme: Theme) -> list[str]:
+    """The brand kit's items and the scene kinds that show them (nothing without a kit)."""
+    brand = theme.brand
+    if brand is None or not (brand.logo or brand.media):
+        return []
+    items = [
+        {"media_index": i, "kind": m.kind, "about": m.about} for i, m in enumerate(brand.media)
+    ]
+    return [
+        "Brand kit:",
+        json.dumps(items, ensure_ascii=False),
+        "- Give each scene a kind: product_shot (an image item), screenshot (a screenshot item), "
+        "clip (a clip item), each with its media_index; kinetic_text with `text` (a number or a "
+        "few words of the talking point); procedural only where nothing fits.",
+        "- Show each item on the scene whose narration it fits; kit scenes (product_shot, "
+        "screenshot, clip, end_card) cover at least half the video.",
+        "- The last scene is the end_card (the logo and the call to action), at least 2.5 s."
+        if brand.logo
+        else "- There is no logo: do not use end_card.",
+    ]
 
 
 def report_prompt(items: list[TrendItem], baseline: TrendReport) -> str:

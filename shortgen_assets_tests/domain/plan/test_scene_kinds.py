@@ -1,0 +1,55 @@
+"""Scene kinds: the kit goes where the narration fits, covers half the video, ends on the logo."""
+
+from __future__ import annotations
+
+import pytest
+
+from shortgen_assets.domain.plan.planning import build_plan
+from shortgen_assets.domain.plan.prompts import plan_prompt
+from shortgen_assets.domain.plan.scene_kinds import assign_scene_kinds, kit_problems, kit_share
+from shortgen_assets.domain.themes import load_theme
+from shortgen_assets_tests.conftest import DEFAULT_THEME
+from shortgen_assets_tests.domain.plan.test_planning import make_report
+
+THEME = load_theme(DEFAULT_THEME)
+
+
+@pytest.mark.parametrize("seconds", [5, 10, 30, 60])
+def test_a_kit_plan_shows_the_kit_for_half_the_video_and_ends_on_the_logo(seconds: int) -> None:
+    theme = THEME.model_copy(update={"duration_seconds": seconds})
+    plan = assign_scene_kinds(build_plan(theme, make_report()), theme)
+    assert kit_problems(plan, theme.brand) == []
+    assert kit_share(plan.scenes) >= 0.5
+    assert plan.scenes[-1].kind == "end_card" and plan.scenes[-1].duration_seconds >= 2
+    assert [s.scene_number for s in plan.scenes] == list(range(1, len(plan.scenes) + 1))
+    total = sum(s.duration_seconds for s in plan.scenes)
+    assert total == pytest.approx(seconds, abs=0.05)
+    if seconds >= 10:  # room for every item
+        shown = {s.media_index for s in plan.scenes if s.media_index is not None}
+        assert shown == set(range(len(theme.brand.media)))
+
+
+def test_media_go_to_the_scene_whose_narration_they_fit() -> None:
+    plan = assign_scene_kinds(build_plan(THEME, make_report()), THEME)
+    about = {i: m.about for i, m in enumerate(THEME.brand.media)}
+    study = next(i for i, text in about.items() if "study rooms" in text)
+    scene = next(s for s in plan.scenes if s.media_index == study)
+    assert scene.kind == "screenshot"
+
+
+def test_a_theme_without_a_kit_keeps_procedural_scenes() -> None:
+    theme = THEME.model_copy(update={"brand": None})
+    plan = build_plan(theme, make_report())
+    assert assign_scene_kinds(plan, theme) == plan
+    assert {s.kind for s in plan.scenes} == {"procedural"}
+    assert "Brand kit" not in plan_prompt(theme, make_report())
+
+
+def test_the_llm_is_told_the_kit_and_a_broken_kit_plan_is_reported() -> None:
+    prompt = plan_prompt(THEME, make_report())
+    assert "study rooms where friends sprint together" in prompt and "end_card" in prompt
+    plan = assign_scene_kinds(build_plan(THEME, make_report()), THEME)
+    wrong = [s.model_copy(update={"kind": "procedural", "media_index": None}) for s in plan.scenes]
+    problems = kit_problems(plan.model_copy(update={"scenes": wrong}), THEME.brand)
+    assert any("at least 50%" in p for p in problems)
+    assert any("end_card" in p for p in problems)
