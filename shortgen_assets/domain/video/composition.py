@@ -1,6 +1,7 @@
 """Footage + captions + overlays + voice + music -> the final MP4 and its thumbnail.
 
-The whole video is one ffmpeg run: the footage clips through the concat demuxer, one overlay for
+The whole video is one ffmpeg run: the footage clips through the concat demuxer (or one input per
+clip when the plan names transitions, joined by `xfade` in the graph), one overlay for
 the caption strip track (see caption_track), one small faded overlay per hook/CTA/plan overlay,
 and the soundtrack WAV mastered beforehand (see soundtrack). Pillow draws each caption state once;
 no Python touches individual frames, which is what keeps composition within a few percent of
@@ -35,6 +36,7 @@ from shortgen_assets.domain.video.captions import (
     render_overlay,
     safe_area,
 )
+from shortgen_assets.domain.video.transitions import has_transitions, joined_footage
 
 OVERLAY_FADE_S = 0.3
 
@@ -122,19 +124,22 @@ def _concat_script(paths: list[str], out: Path) -> Path:
     return out
 
 
-def _background_filter(request: CompositionRequest, duration: float) -> str:
-    """Footage as-is when clips match the frame (else scaled and cropped), last frame held."""
+def _background_filter(request: CompositionRequest, duration: float) -> list[str]:
+    """Footage as-is when clips match the frame (else scaled and cropped), joined with the plan's
+    transitions when it names any, last frame held."""
     w, h, fps = request.width, request.height, request.fps
-    steps = []
+    fit = ""
     if any((c.width, c.height, c.fps) != (w, h, fps) for c in request.footage.clips):
-        steps.append(f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1")
-        steps.append(f"fps={fps}")
+        fit = f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1,fps={fps},"
+    parts, source = [], "[0:v]"
+    if has_transitions(request.plan, request.footage):
+        parts, source = joined_footage(request.plan, request.footage, fps, fit), "[joined]"
+        fit = ""
     # Hold the last frame if the clips run short of the narration (by their declared or their
     # real length); -t cuts the output at the narration's end either way.
     shortfall = max(0.0, duration - request.footage.duration_seconds)
-    steps.append(f"tpad=stop_mode=clone:stop_duration={shortfall + 1.0:.3f}")
-    steps.append("setpts=PTS-STARTPTS")
-    return f"[0:v]{','.join(steps)}[bg]"
+    hold = f"tpad=stop_mode=clone:stop_duration={shortfall + 1.0:.3f},setpts=PTS-STARTPTS"
+    return [*parts, f"{source}{fit}{hold}[bg]"]
 
 
 def _overlay_filters(
@@ -170,14 +175,19 @@ def _encode(
     out: Path,
 ) -> None:
     """The single ffmpeg run: footage, caption track, overlays and soundtrack into `out`."""
-    inputs = ["-f", "concat", "-safe", "0", "-i", str(background)]
-    graph = [_background_filter(request, duration)]
+    if has_transitions(request.plan, request.footage):  # one input per clip, joined in the graph
+        inputs = [arg for clip in request.footage.clips for arg in ("-i", clip.path)]
+    else:
+        inputs = ["-f", "concat", "-safe", "0", "-i", str(background)]
+    footage_inputs = inputs.count("-i")
+    graph = _background_filter(request, duration)
     label = "bg"
     if track is not None:
         inputs += ["-f", "concat", "-safe", "0", "-i", str(track.concat_path)]
-        graph.append(f"[bg][1:v]overlay=x={track.box.x}:y={track.box.y}:eof_action=repeat[vcap]")
+        overlay = f"overlay=x={track.box.x}:y={track.box.y}:eof_action=repeat"
+        graph.append(f"[bg][{footage_inputs}:v]{overlay}[vcap]")
         label = "vcap"
-    first_overlay = 1 + (track is not None)
+    first_overlay = footage_inputs + (track is not None)
     for item in overlays:
         inputs += ["-i", str(item.path)]
     parts, label = _overlay_filters(overlays, first_overlay, request.fps, label)
