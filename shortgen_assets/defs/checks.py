@@ -13,9 +13,10 @@ from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
 from shortgen_assets.domain.media import Loudness, MediaInfo
 from shortgen_assets.domain.plan.checks import CHECKS as PLAN_RULES
-from shortgen_assets.domain.plan.scene_kinds import kit_problems, kit_share
+from shortgen_assets.domain.plan.scene_kinds import MIN_KIT_SHARE, kit_problems, kit_share
 from shortgen_assets.domain.schemas import Brand, ProductionPlan, TrendReport, TrendSignal
 from shortgen_assets.domain.trends.analysis import report_problems
+from shortgen_assets.domain.video.kit_probe import KitOnScreen
 
 LUFS_TARGET, LUFS_TOLERANCE, MAX_TRUE_PEAK = -14.0, 1.0, -1.0
 DURATION_TOLERANCE_S = 0.25
@@ -152,6 +153,20 @@ def video_loudness(loudness: Loudness) -> AssetCheckResult:
 def video_no_black(segments: list[tuple[float, float]]) -> AssetCheckResult:
     problems = [f"black from {start:.2f} s to {end:.2f} s" for start, end in segments]
     return _result("video_no_black_segments", problems)
+
+
+def video_shows_kit(seen: KitOnScreen | None, has_logo: bool) -> AssetCheckResult:
+    """Probed on the output: half the video shows kit media, the last two seconds the end card."""
+    if seen is None:
+        return _result("video_shows_kit", [], kit="none")
+    problems = []
+    if seen.share < MIN_KIT_SHARE:
+        problems.append(f"kit media are on screen for {seen.share:.0%} of the video, not 50%")
+    if seen.missing:
+        problems.append(f"kit scenes {seen.missing} do not show their media in the output")
+    if has_logo and seen.end_card_seconds < 2.0:
+        problems.append("the final two seconds do not show the logo end card")
+    return _result("video_shows_kit", problems, kit_share=round(seen.share, 3))
 
 
 def video_lineage(

@@ -18,6 +18,7 @@ from shortgen_assets.defs.checks import (
     video_lineage,
     video_loudness,
     video_no_black,
+    video_shows_kit,
 )
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.pools import COMPOSITION_POOL
@@ -25,6 +26,7 @@ from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.domain.media import black_segments, measure_loudness, probe
 from shortgen_assets.domain.schemas import Footage
 from shortgen_assets.domain.video.composition import ComposedVideo, CompositionRequest, compose
+from shortgen_assets.domain.video.kit_probe import kit_on_screen
 from shortgen_assets.settings import get_settings
 
 VIDEO_CHECKS = (
@@ -33,6 +35,7 @@ VIDEO_CHECKS = (
     "video_loudness",
     "video_no_black_segments",
     "video_lineage",
+    "video_shows_kit",
 )
 
 
@@ -98,9 +101,10 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
         narration = load_narration(session, int(voice_meta["media_id"]))
         clips = load_clips(session, footage_meta["media_ids"])
     folder = job_folder(settings.output_dir / "review", job_id)
+    footage = Footage(clips=clips, provider=str(footage_meta["provider"]))
     composed = compose(
         CompositionRequest(
-            footage=Footage(clips=clips, provider=str(footage_meta["provider"])),
+            footage=footage,
             narration=narration,
             plan=plan,
             out_path=folder / f"{slugify(plan.title)}.mp4",
@@ -120,6 +124,11 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
         "footage": _cost(footage_meta),
     }
     info = probe(composed.video_path)
+    kit_seen = (
+        kit_on_screen(composed.video_path, footage, info.duration)
+        if theme.brand and any(s.kind != "procedural" for s in plan.scenes)
+        else None
+    )
     with app_db.session() as session:
         row = save_video(
             session,
@@ -160,5 +169,6 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
             video_loudness(measure_loudness(composed.video_path)),
             video_no_black(black_segments(composed.video_path)),
             video_lineage(row_job_id, job_id, row_script_id, script_id),
+            video_shows_kit(kit_seen, has_logo=bool(theme.brand and theme.brand.logo)),
         ],
     )

@@ -13,8 +13,11 @@ from shortgen_assets.console.app import app
 from shortgen_assets.db.models import Media, Video
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.domain.media import probe, run_ffmpeg
+from shortgen_assets.domain.schemas import Clip, Footage
+from shortgen_assets.domain.video.kit_probe import KIT_PROVIDER, kit_on_screen
 from shortgen_assets.settings import Settings
 from shortgen_assets_tests.conftest import theme_file
+from shortgen_assets_tests.domain.video.test_composition import make_clip
 
 # Each kit item is a distinct colour, so a region of an output frame names the item it shows.
 COLOURS = {
@@ -113,3 +116,15 @@ def test_demo_with_a_kit_shows_every_item_and_ends_on_the_logo(
         frame = _frame(video, duration - before_end, tmp_path / f"end{before_end}.png")
         assert _nearest(_region_colour(frame, (0.5, 0.25))) == "logo"
     assert clips[-1][1] >= 2.0
+
+
+def test_the_output_probe_finds_kit_scenes_that_are_not_on_screen(tmp_path: Path) -> None:
+    def clip(name: str, colour: str, provider: str, number: int) -> Clip:
+        made = make_clip(tmp_path / f"{name}.mp4", f"color=c={colour}", 2.0, (144, 256))
+        return made.model_copy(update={"provider": provider, "scene_number": number})
+
+    shown = [clip("kit", "blue", KIT_PROVIDER, 1), clip("card", "white", KIT_PROVIDER, 2)]
+    video = make_clip(tmp_path / "video.mp4", "color=c=blue", 4.0, (144, 256)).path
+    seen = kit_on_screen(Path(video), Footage(clips=shown, provider="p"), 4.0)
+    assert seen.missing == [2] and seen.share == pytest.approx(0.5)
+    assert seen.end_card_seconds == 0  # the video ends in blue, not on the white card

@@ -27,6 +27,7 @@ from shortgen_assets.domain.schemas import (
     Theme,
 )
 from shortgen_assets.domain.video.clips import atomic_output, fit_clip, scene_frames
+from shortgen_assets.domain.video.kit_probe import KIT_PROVIDER
 from shortgen_assets.domain.video.kit_scenes import (
     kit_look,
     kit_media,
@@ -94,7 +95,7 @@ class FootageResource(ConfigurableResource):
             if scene.kind != "procedural":
                 count, out = by_number[scene.scene_number], out_dir / clip_name(scene)
                 path = render_kit_scene(scene, kit_media(theme, scene), look, out, count, size)
-                clips[scene.scene_number] = make_clip(path, scene, count, size, "brand-kit")
+                clips[scene.scene_number] = make_clip(path, scene, count, size, KIT_PROVIDER)
         return [clips[s.scene_number] for s in plan.scenes]
 
     def usage(self, footage: Footage) -> ProviderUsage:
