@@ -37,6 +37,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 bench: $(VENV)/.installed-bench  ## benchmarks (composition three ways: floor, shortgen, moviepy)
 	$(BIN)/python benchmarks/compose.py
+	$(BIN)/python benchmarks/compose.py --kit
 	$(BIN)/python benchmarks/footage.py
 	$(BIN)/python benchmarks/tts.py
 

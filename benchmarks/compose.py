@@ -12,6 +12,7 @@ process plus its ffmpeg children, its peak RSS the Python peak plus the largest 
     python benchmarks/compose.py                 # 30 s and 60 s at 1080x1920, 3 runs each
     python benchmarks/compose.py --quick         # 360x640, 6 s and 12 s, 1 run: a smoke test
     python benchmarks/compose.py --runs 5 --seconds 20
+    python benchmarks/compose.py --kit           # the brand-kit variant (compose_kit.py), 30 s
 """
 
 from __future__ import annotations
@@ -372,11 +373,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="short render; long is 2x")
     parser.add_argument("--quick", action="store_true", help="360x640, 6 s and 12 s, 1 run")
     parser.add_argument("--work", type=Path, help="keep inputs and outputs here")
+    parser.add_argument("--kit", action="store_true", help="the brand-kit variant, one length")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--engine", choices=sorted(ENGINES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.engine)
+        return
+    if args.kit:
+        from compose_kit import run_kit
+
+        width, height, runs = (360, 640, 1) if args.quick else (1080, 1920, args.runs)
+        work = args.work or Path(tempfile.mkdtemp(prefix="shortgen-bench-kit-"))
+        work.mkdir(parents=True, exist_ok=True)
+        run_kit(work, width, height, args.seconds, runs)
         return
     if importlib.util.find_spec("moviepy") is None:
         sys.exit("moviepy is not installed: pip install -e '.[benchmark]' (or make bench)")
