@@ -148,7 +148,6 @@ class HttpVendor(ConfigurableResource):
         call: Callable[[], httpx.Response],
         *,
         key_env: str | None = None,
-        retry_status: frozenset[int] = RETRYABLE_STATUS,
     ) -> httpx.Response:
         """`send` with this vendor's attempts; a 401 fails at once naming `key_env`."""
 
@@ -158,13 +157,7 @@ class HttpVendor(ConfigurableResource):
                 raise rejected_key(provider, 401, body_excerpt(response), key_env)
             return response
 
-        return send(
-            provider,
-            attempt,
-            attempts=self.retry_attempts,
-            base_wait=self.retry_base_wait,
-            retry_status=retry_status,
-        )
+        return send(provider, attempt, attempts=self.retry_attempts, base_wait=self.retry_base_wait)
 
     def send_json(
         self, provider: str, call: Callable[[], httpx.Response], *, key_env: str | None = None
