@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -13,11 +13,15 @@ from shortgen_assets.console.app import app
 from shortgen_assets.db.models import Media, Video
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.domain.media import probe, run_ffmpeg
-from shortgen_assets.domain.schemas import Clip, Footage
+from shortgen_assets.domain.schemas import Clip, Footage, Palette, Scene
+from shortgen_assets.domain.video.captions import safe_area
+from shortgen_assets.domain.video.composition import CompositionRequest, compose
 from shortgen_assets.domain.video.kit_probe import KIT_PROVIDER, kit_on_screen
+from shortgen_assets.domain.video.kit_scenes import KitLook, end_card_still, render_kit_scene
 from shortgen_assets.settings import Settings
 from shortgen_assets_tests.conftest import theme_file
-from shortgen_assets_tests.domain.video.test_composition import make_clip
+from shortgen_assets_tests.domain.audio.test_soundtrack import speechlike_narration
+from shortgen_assets_tests.domain.video.test_composition import make_clip, make_plan
 
 # Each kit item is a distinct colour, so a region of an output frame names the item it shows.
 COLOURS = {
@@ -128,3 +132,58 @@ def test_the_output_probe_finds_kit_scenes_that_are_not_on_screen(tmp_path: Path
     seen = kit_on_screen(Path(video), Footage(clips=shown, provider="p"), 4.0)
     assert seen.missing == [2] and seen.share == pytest.approx(0.5)
     assert seen.end_card_seconds == 0  # the video ends in blue, not on the white card
+
+
+def test_every_scene_kind_keeps_captions_overlays_and_its_own_text_in_the_safe_zone(
+    tmp_path: Path,
+) -> None:
+    _kit_theme(tmp_path)
+    kit = tmp_path / "kit"
+    media = [kit / "photo.jpg", kit / "phone.png", kit / "promo.mp4"]
+    look = KitLook(Palette(), kit / "logo.png", "Tempo Focus Timer")
+    kinds = [
+        ("product_shot", 0, None),
+        ("screenshot", 1, None),
+        ("clip", 2, None),
+        ("kinetic_text", None, "25 minutes"),
+        ("end_card", None, None),
+    ]
+    size, clips = (144, 256, 30), []
+    for number, (kind, index, text) in enumerate(kinds, start=1):
+        scene = Scene(
+            scene_number=number,
+            duration_seconds=1.0,
+            visual_prompt="x",
+            kind=kind,  # type: ignore[arg-type]
+            media_index=index,
+            text=text,
+            transition="fade",
+        )
+        source = media[index] if index is not None else None
+        out = render_kit_scene(scene, source, look, tmp_path / f"s{number}.mp4", 30, size)
+        clips.append(Clip(path=str(out), scene_number=number, duration_seconds=1.0, width=144,
+                          height=256, fps=30, provider=KIT_PROVIDER))  # fmt: skip
+    narration = speechlike_narration(
+        tmp_path / "voice.wav", [["Five", "kinds", "of", "scene."], ["Each", "one", "safe."]], 5.0
+    )
+    plan = make_plan(5.0)
+    result = compose(
+        CompositionRequest(
+            footage=Footage(clips=clips, provider="kit"),
+            narration=narration,
+            plan=plan,
+            out_path=tmp_path / "kinds.mp4",
+            width=144,
+            height=256,
+            preset="ultrafast",
+        )
+    )
+    safe = safe_area(144, 256)
+    boxes = [o.box for o in result.overlays] + [result.caption_box or (0, 0, 0, 0)]
+    for x, y, w, h in boxes:
+        assert safe.x <= x and x + w <= safe.right and safe.y <= y and y + h <= safe.bottom
+    card = end_card_still(look, (144, 256))  # the kit's own text and logo, off the gradient
+    bare = end_card_still(KitLook(Palette(), None, " "), (144, 256))
+    changed = ImageChops.difference(card.convert("RGB"), bare.convert("RGB")).getbbox()
+    left, top, right, bottom = changed or (0, 0, 0, 0)
+    assert safe.x <= left and right <= safe.right and safe.y <= top and bottom <= safe.bottom
