@@ -18,15 +18,15 @@ from shortgen_assets.console.common import (
     instance,
     job_details,
 )
-from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
-from shortgen_assets.db.state import JobStatus, ensure_reviewable
+from shortgen_assets.db.state import JobStatus
 from shortgen_assets.defs.backfills import launch_backfill, missing_jobs, parse_job_ids
 from shortgen_assets.defs.jobs import PIPELINE_STAGES
 from shortgen_assets.defs.launch import RunOutcome, StepReport, materialize_job
 from shortgen_assets.defs.progress import stages_to_retry
-from shortgen_assets.domain.publish.review import STATUSES, Decision, ReviewError, check_reviewable
+from shortgen_assets.defs.reviews import launch_review
+from shortgen_assets.domain.publish.review import STATUSES, Decision, ReviewError
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import get_settings
 
@@ -122,34 +122,27 @@ def demo(
     typer.echo(f"took {outcome.seconds:.1f} s; review with `shortgen approve {job_id}`", err=True)
 
 
-def _review(job_id: int, decision: Decision, note: str, reviewer: str) -> None:
-    """Check the decision can be made, then launch the `review` materialization for it."""
+def _review(
+    job_id: int, video_id: int | None, decision: Decision, note: str, reviewer: str
+) -> None:
+    """Launch the `review` materialization for the video shown (default: the job's latest)."""
     settings = get_settings()
     job, video = find_job(settings, job_id)
     if video is None:
         raise UserError(f"job {job_id} has no video to review yet (it is {job.status})")
+    video_id = video.id if video_id is None else video_id
     try:
-        files = [Path(video.path), Path(video.thumbnail_path)]
-        check_reviewable(video.id, video.status, files, decision, note)
+        outcome = launch_review(
+            definitions(settings), instance(settings), job_id, video_id, decision, reviewer, note
+        )
     except ReviewError as exc:
         raise UserError(str(exc)) from None
-    with session_scope(settings.app_database_url) as session:
-        ensure_reviewable(session.get(Job, job_id), session.get(Video, video.id))
-    config = {"decision": decision, "reviewer": reviewer, "note": note}
-    outcome = materialize_job(
-        definitions(settings),
-        instance(settings),
-        job_id,
-        stages=["review"],
-        job_name="review_video",
-        run_config={"ops": {"review": {"config": config}}},
-    )
     if not outcome.success:
         failures = "; ".join(s.message or s.stage for s in outcome.steps if not s.succeeded)
         typer.echo(f"failed: review of job {job_id} (run {outcome.run_id}): {failures}", err=True)
         raise typer.Exit(1)
     moved = job_details(settings, job_id)["video"]
-    typer.echo(f"job {job_id} {STATUSES[decision]} by {reviewer}: {moved['path']}")
+    typer.echo(f"job {job_id} video {video_id} {STATUSES[decision]} by {reviewer}: {moved['path']}")
 
 
 def _default_reviewer() -> str:
@@ -162,9 +155,12 @@ def approve(
     job_id: Annotated[int, typer.Argument(metavar="JOB", help="Job id")],
     note: Annotated[str, typer.Option(help="Why")] = "",
     reviewer: Annotated[str, typer.Option(help="Who decided")] = "",
+    video: Annotated[
+        int | None, typer.Option(help="The video id you watched (default: the job's latest)")
+    ] = None,
 ) -> None:
     """Approve a job's generated video: it moves to output/approved/ (and auto-posts if set)."""
-    _review(job_id, "approve", note, reviewer or _default_reviewer())
+    _review(job_id, video, "approve", note, reviewer or _default_reviewer())
 
 
 @app.command()
@@ -173,6 +169,9 @@ def reject(
     job_id: Annotated[int, typer.Argument(metavar="JOB", help="Job id")],
     note: Annotated[str, typer.Option(help="Why (required)")] = "",
     reviewer: Annotated[str, typer.Option(help="Who decided")] = "",
+    video: Annotated[
+        int | None, typer.Option(help="The video id you watched (default: the job's latest)")
+    ] = None,
 ) -> None:
     """Reject a job's generated video: it moves to output/rejected/."""
-    _review(job_id, "reject", note, reviewer or _default_reviewer())
+    _review(job_id, video, "reject", note, reviewer or _default_reviewer())

@@ -7,14 +7,15 @@ from dagster import AssetExecutionContext, Config, Failure, MaterializeResult, M
 from pydantic import Field
 
 from shortgen_assets.db.models import Job, Video, utcnow
-from shortgen_assets.db.state import REVIEW_DECISIONS, IllegalTransition, ensure_reviewable
+from shortgen_assets.db.state import REVIEW_DECISIONS
 from shortgen_assets.defs.assets.common import job_id_of, upstream_row_id
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.resources.database import AppDatabase
+from shortgen_assets.defs.reviews import check_decision
 from shortgen_assets.domain.publish.review import (
     FOLDERS,
     ReviewError,
-    check_reviewable,
+    check_current,
     copy_verified,
     discard,
 )
@@ -22,6 +23,7 @@ from shortgen_assets.settings import get_settings
 
 
 class ReviewConfig(Config):
+    video_id: int = Field(description="the video the reviewer watched (`shortgen show JOB`)")
     decision: Literal["approve", "reject"] = Field(description="approve or reject the video")
     reviewer: str = Field(min_length=1, description="who decided")
     note: str = Field("", description="why; required to reject")
@@ -37,18 +39,24 @@ class ReviewConfig(Config):
 def review(
     context: AssetExecutionContext, config: ReviewConfig, app_db: AppDatabase
 ) -> MaterializeResult:
-    job_id = job_id_of(context)
-    video_id = upstream_row_id(context, "video", "video_id")
+    job_id, video_id = job_id_of(context), config.video_id
+    materialized = upstream_row_id(context, "video", "video_id")
     with app_db.session() as session:
-        video = session.get(Video, video_id)
-        if video is None:
-            raise Failure(f"video {video_id} of job {job_id} is gone from the app database")
-        originals = [Path(video.path), Path(video.thumbnail_path)]
         try:
-            check_reviewable(video_id, video.status, originals, config.decision, config.note)
-            ensure_reviewable(session.get(Job, job_id), video)
-        except (ReviewError, IllegalTransition) as exc:
-            raise Failure(str(exc)) from None
+            check_current(job_id, video_id, job_id, materialized)
+            video = check_decision(
+                session,
+                context.instance,
+                None,
+                job_id,
+                video_id,
+                config.decision,
+                config.note,
+                exclude_run_id=context.run.run_id,
+            )
+        except ReviewError as exc:
+            raise Failure(str(exc), allow_retries=False) from None
+        originals = [Path(video.path), Path(video.thumbnail_path)]
     folder = get_settings().output_dir / FOLDERS[config.decision] / f"job-{job_id}"
     copies = copy_verified(originals, folder)
     try:

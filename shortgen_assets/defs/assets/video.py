@@ -46,6 +46,12 @@ def slugify(title: str, limit: int = 60) -> str:
     return slug or "video"
 
 
+def render_name(title: str, run_id: str) -> str:
+    """Each render's own file name (the run id is known before the row exists), so a review
+    that moves or deletes one video's files never touches another's."""
+    return f"{slugify(title)}-{run_id[:8]}.mp4"
+
+
 def thumbnail_markdown(path: Path, width: int = 270) -> str:
     """The thumbnail as an inline image, so the UI shows it without serving files."""
     with Image.open(path) as image:
@@ -107,7 +113,7 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
             footage=footage,
             narration=narration,
             plan=plan,
-            out_path=folder / f"{slugify(plan.title)}.mp4",
+            out_path=folder / render_name(plan.title, context.run.run_id),
             caption_style=theme.caption_style,
             palette=theme.palette,
             music_path=theme.music,

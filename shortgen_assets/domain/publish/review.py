@@ -21,6 +21,31 @@ class ReviewError(ValueError):
     """A review that cannot be made; the message says why and what to do."""
 
 
+class ReviewConflict(ReviewError):
+    """The decision does not judge the job's current video: a newer one exists or one is being
+    rendered. Deciding anyway would land on a video the reviewer never saw."""
+
+
+def check_current(job_id: int, video_id: int, video_job_id: int | None, latest_id: int) -> None:
+    """Raise ReviewConflict unless `video_id` is the job's latest video."""
+    if video_job_id != job_id:
+        raise ReviewConflict(f"video {video_id} is not a video of job {job_id}")
+    if video_id != latest_id:
+        raise ReviewConflict(
+            f"job {job_id} has a newer video ({latest_id}) than video {video_id}; "
+            f"watch it, then review it (--video {latest_id})"
+        )
+
+
+def check_not_rendering(job_id: int, renders: list[str]) -> None:
+    """Raise ReviewConflict while a render of the job is queued or running."""
+    if renders:
+        raise ReviewConflict(
+            f"job {job_id} is being re-rendered ({', '.join(renders)}); "
+            "review its new video once that finishes"
+        )
+
+
 def check_reviewable(
     video_id: int, status: str, files: list[Path], decision: Decision, note: str
 ) -> None:

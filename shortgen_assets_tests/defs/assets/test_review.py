@@ -18,6 +18,7 @@ from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.definitions import build_definitions
 from shortgen_assets.defs.launch import materialize_job
+from shortgen_assets.defs.reviews import review_run_config
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import Settings
 from shortgen_assets_tests.conftest import DEFAULT_THEME, install, theme_file
@@ -123,7 +124,7 @@ def test_moved_file_is_refused_then_reject_from_a_launched_run(world: World) -> 
         job_id,
         stages=["review"],
         job_name="review_video",
-        run_config={"ops": {"review": {"config": {"decision": "approve", "reviewer": "ui"}}}},
+        run_config=review_run_config(video.id, "approve", "ui", ""),
     )
     assert not launched.success and "file is missing" in launched.steps[0].message
     assert snapshot(world, job_id) == unchanged
@@ -131,14 +132,13 @@ def test_moved_file_is_refused_then_reject_from_a_launched_run(world: World) -> 
     shutil.move(hidden, video.path)
     code, _, err = cli("reject", str(job_id))
     assert code == 2 and "needs a note" in err
-    config = {"decision": "reject", "reviewer": "lee", "note": "off-brand colours"}
     launched = materialize_job(
         world.defs,
         world.instance,
         job_id,
         stages=["review"],
         job_name="review_video",
-        run_config={"ops": {"review": {"config": config}}},
+        run_config=review_run_config(video.id, "reject", "lee", "off-brand colours"),
     )
     assert launched.success
     after = video_of(world, job_id)
