@@ -28,8 +28,8 @@ test: $(VENV)/.installed-test  ## lint and run the whole suite
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
-ui: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
-	$(BIN)/shortgen ui
+ui: $(VENV)/.installed  ## the Dagster UI and daemon on :3000, the review studio on :8000
+	$(BIN)/shortgen serve & studio=$$!; trap "kill $$studio" EXIT INT TERM; $(BIN)/shortgen ui
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,benchmark]"

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DAGSTER_YAML = """\
@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     max_concurrent_api_calls: int = Field(2, ge=1, description="steps per API provider at once")
     themes_dir: Path = Path("config/themes")
     inject_fault: str | None = Field(None, description="test setting: this stage fails")
+    api_token: SecretStr | None = Field(
+        None, description="SHORTGEN_API_TOKEN: required by `shortgen serve` beyond 127.0.0.1"
+    )
+    dagster_ui_url: str = Field("http://127.0.0.1:3000", description="linked from the studio")
 
     @field_validator("trend_sources", mode="before")
     @classmethod

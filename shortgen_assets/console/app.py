@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from shortgen_assets.console import runs as cli_runs
+from shortgen_assets.console import serve as cli_serve  # noqa: F401 - registers `serve`
 from shortgen_assets.console.common import (
     UserError,
     app,
@@ -98,7 +99,7 @@ def show(
         typer.echo(f"  warning: {warning}")
     video = details["video"]
     if video:
-        typer.echo(f"  video {video['status']}: {video['path']}")
+        typer.echo(f"  video {video['id']} {video['status']}: {video['path']}")
         typer.echo(f"  thumbnail: {video['thumbnail']}")
         typer.echo(f"  cost: ${video['cost_usd']['total']:.4f}")
         if video["reviewer"]:

@@ -1,0 +1,1 @@
+"""The review studio and the JSON API (`shortgen serve`)."""
