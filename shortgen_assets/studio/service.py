@@ -15,8 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckKey, DagsterInstance, Definitions
-from dagster._core.event_api import PartitionKeyFilter
+from dagster import AssetCheckEvaluation, DagsterEventType, DagsterInstance, Definitions
 from sqlalchemy import func, select
 
 from shortgen_assets.console.common import instance as project_instance
@@ -154,19 +153,29 @@ class Studio:
             **details,
             "plan": plan,
             "trend": trend,
-            "checks": self.checks(job_id),
+            "checks": self.checks(job_id, details["stages"]),
             "renders": self.renders(job_id),
             "dagster_url": self.dagster_link(job_id),
             "next_job": self.next_awaiting(after=job_id),
         }
 
-    def checks(self, job_id: int) -> list[dict[str, Any]]:
-        """The latest result of every asset check for the job's partition."""
-        keys = sorted(self.defs.resolve_asset_graph().asset_check_keys, key=str)
-        latest = self.instance.event_log_storage.get_latest_asset_check_execution_by_key(
-            keys, partition_filter=PartitionKeyFilter(key=str(job_id))
-        )
-        return [_check_row(key, latest[key]) for key in keys if key in latest]
+    def checks(self, job_id: int, stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The check results that each stage's latest materialization for the job carried.
+
+        Checks evaluated in the step record no partition, so they are read from the run that
+        materialized the stage.
+        """
+        run_of = {s["stage"]: s["run_id"] for s in stages if s["run_id"]}
+        rows = []
+        for run_id in dict.fromkeys(run_of.values()):
+            records = self.instance.get_records_for_run(
+                run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION, limit=200
+            ).records
+            for record in records:
+                evaluation = record.event_log_entry.dagster_event.event_specific_data
+                if run_of.get(evaluation.asset_key.to_user_string()) == run_id:
+                    rows.append(_check_row(evaluation))
+        return rows
 
     def renders(self, job_id: int) -> list[str]:
         return renders_in_flight(self.instance, self.defs.resolve_asset_graph(), job_id)
@@ -295,12 +304,11 @@ def _plan(script: Script) -> dict[str, Any]:
     }
 
 
-def _check_row(key: AssetCheckKey, record: Any) -> dict[str, Any]:
-    evaluation = record.event.dagster_event.event_specific_data if record.event else None
+def _check_row(evaluation: AssetCheckEvaluation) -> dict[str, Any]:
     return {
-        "asset": key.asset_key.to_user_string(),
-        "check": key.name,
-        "status": record.status.value.lower(),
-        "severity": evaluation.severity.value.lower() if evaluation else None,
-        "description": (evaluation.description if evaluation else None) or "",
+        "asset": evaluation.asset_key.to_user_string(),
+        "check": evaluation.check_name,
+        "passed": evaluation.passed,
+        "severity": evaluation.severity.value.lower(),
+        "description": evaluation.description or "",
     }
