@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-bench  ## benchmarks (composition three ways: floor, s
 	$(BIN)/python benchmarks/compose.py --kit
 	$(BIN)/python benchmarks/footage.py
 	$(BIN)/python benchmarks/tts.py
+	$(BIN)/python benchmarks/studio.py
 
 clean:
 	rm -rf $(VENV) .shortgen

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shortgen_assets.db.models import JOB_STATUSES
+from shortgen_assets.db.state import JOB_STATUSES
 from shortgen_assets.defs.jobs import PIPELINE_STAGES
 from shortgen_assets.studio.service import Studio
 

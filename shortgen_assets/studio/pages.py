@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from shortgen_assets.db.models import JOB_STATUSES
+from shortgen_assets.db.state import JOB_STATUSES
 from shortgen_assets.defs.jobs import PIPELINE_STAGES
 from shortgen_assets.studio.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, Guard
 from shortgen_assets.studio.service import Studio, StudioError

@@ -28,6 +28,7 @@ from shortgen_assets.defs.jobs import PIPELINE_STAGES
 from shortgen_assets.defs.launch import materialize_job
 from shortgen_assets.defs.progress import stages_to_retry
 from shortgen_assets.defs.reviews import launch_review, renders_in_flight
+from shortgen_assets.domain.brand_kit import KitError, check_brand
 from shortgen_assets.domain.publish.review import Decision, ReviewConflict, ReviewError
 from shortgen_assets.domain.schemas import Theme
 from shortgen_assets.domain.themes import ThemeError, load_theme, parse_theme
@@ -214,7 +215,10 @@ class Studio:
         themes_dir = self.settings.themes_dir
         try:
             if document is not None:
-                return parse_theme(confine_theme_media(document, themes_dir), "theme"), None
+                theme = parse_theme(confine_theme_media(document, themes_dir), "theme_document")
+                if theme.brand is not None:
+                    check_brand(theme.brand, themes_dir)
+                return theme, None
             if name is None or not THEME_NAME.fullmatch(name):
                 raise StudioError(
                     400, f"theme {name!r} is not a theme name; use a file stem like 'default'"
@@ -227,7 +231,7 @@ class Studio:
             return load_theme(path), path
         except UnsafePath as exc:
             raise StudioError(400, str(exc)) from None
-        except ThemeError as exc:
+        except (ThemeError, KitError) as exc:
             raise StudioError(422, str(exc)) from None
 
     def decide(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from dagster import DagsterInstance
 
 from shortgen_assets.db.models import Job, Video
@@ -16,7 +17,7 @@ from shortgen_assets.db.session import session_scope
 from shortgen_assets.defs.launch import materialize_job
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import Settings
-from shortgen_assets_tests.conftest import DEFAULT_THEME, install, theme_file
+from shortgen_assets_tests.conftest import DEFAULT_THEME, install
 
 
 @dataclass
@@ -48,19 +49,22 @@ class Rendered:
 def rendered(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Rendered]:
-    """A SQLite installation whose themes folder holds `quick` (5 s), brand media and a symlink
-    leading out of it, with one job rendered through `video`."""
+    """A SQLite installation whose themes folder holds the default theme, its kit, `quick` (the
+    same for 5 s) and a symlink leading out of it, with one job rendered through `video`."""
     root = tmp_path_factory.mktemp("studio")
     themes = root / "themes"
     (themes / "brand").mkdir(parents=True)
     outside = root / "secret.txt"
     outside.write_text("not for themes")
     shutil.copy(DEFAULT_THEME, themes / "default.yaml")
+    shutil.copytree(DEFAULT_THEME.parent / "tempo-kit", themes / "tempo-kit")
+    quick = {**yaml.safe_load(DEFAULT_THEME.read_text()), "name": "quick", "duration_seconds": 5}
+    (themes / "quick.yaml").write_text(yaml.safe_dump(quick, allow_unicode=True))
     (themes / "brand" / "escape.wav").symlink_to(outside)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("SHORTGEN_THEMES_DIR", str(themes))
         settings = install(root, "sqlite", monkeypatch, request)
-        quick = theme_file(themes, "quick", name="quick", duration_seconds=5)
+        quick = themes / "quick.yaml"
         with session_scope(settings.app_database_url) as session:
             [job_id] = request_jobs(session, load_theme(quick), quick, status="queued")
         from shortgen_assets.definitions import build_definitions

@@ -62,6 +62,8 @@ def test_request_by_name_and_by_document(client: TestClient, rendered: Rendered)
     stored = rendered.job(posted)
     assert stored.theme_name == "posted" and stored.source == "api"
     assert stored.theme["music"] == str(music)
+    kit = Path(stored.theme["brand"]["logo"])
+    assert kit.is_relative_to(rendered.settings.kits_dir) and kit.is_file()
 
 
 @pytest.mark.parametrize(
@@ -96,10 +98,14 @@ def test_bad_requests_are_refused_with_a_message(
 def test_theme_documents_cannot_reach_files_outside_the_themes_folder(
     client: TestClient, rendered: Rendered, music: str, words: str
 ) -> None:
-    document = theme_document(rendered, music=music)
-    reply = client.post("/api/jobs", json={"theme_document": document})
-    assert reply.status_code == 400, reply.text
-    assert words in reply.json()["error"]
+    for document in (
+        theme_document(rendered, music=music),
+        theme_document(rendered, brand={"logo": music}),
+        theme_document(rendered, brand={"media": [{"path": music, "about": "the timer"}]}),
+    ):
+        reply = client.post("/api/jobs", json={"theme_document": document})
+        assert reply.status_code == 400, reply.text
+        assert words in reply.json()["error"]
 
 
 def test_list_filter_and_pagination(client: TestClient, rendered: Rendered) -> None:
