@@ -242,3 +242,15 @@ def test_serve_refuses_other_addresses_without_a_token(
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "SHORTGEN_API_TOKEN" in result.stderr
+
+
+def test_page_actions_need_the_forms_csrf_token(client: TestClient, rendered: Rendered) -> None:
+    before = rendered.files()
+    form = {"video_id": "1", "decision": "approve", "reviewer": "mallory"}
+    for csrf in (None, "forged.token"):
+        data = form if csrf is None else {**form, "csrf": csrf}
+        reply = client.post(f"/jobs/{rendered.job_id}/review", data=data)
+        assert reply.status_code == 403 and "CSRF" in reply.json()["error"]
+    reply = client.post(f"/jobs/{rendered.job_id}/rerender", data={"from_stage": "video"})
+    assert reply.status_code == 403
+    assert rendered.files() == before
