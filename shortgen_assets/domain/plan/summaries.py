@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shortgen_assets.domain.schemas import ProductionPlan, TrendReport
+from shortgen_assets.domain.schemas import ProductionPlan, Scene, TrendReport
 
 
 def report_markdown(report: TrendReport) -> str:
@@ -13,6 +13,13 @@ def report_markdown(report: TrendReport) -> str:
     return "\n".join(lines)
 
 
+def _shows(scene: Scene) -> str:
+    """The scene kind, with the kit item or the card's words it shows."""
+    if scene.media_index is not None:
+        return f"{scene.kind} (kit item {scene.media_index})"
+    return f"{scene.kind}: {scene.text}" if scene.text else scene.kind
+
+
 def plan_markdown(plan: ProductionPlan) -> str:
     lines = [
         f"### {plan.title}",
@@ -21,11 +28,12 @@ def plan_markdown(plan: ProductionPlan) -> str:
         f"**Hook:** {plan.hook_text}  ",
         f"**CTA:** {plan.cta_text}",
         "",
-        "| # | seconds | visual | transition |",
-        "|---|---|---|---|",
+        "| # | seconds | shows | visual | transition |",
+        "|---|---|---|---|---|",
     ]
     lines += [
-        f"| {s.scene_number} | {s.duration_seconds:g} | {s.visual_prompt} | {s.transition} |"
+        f"| {s.scene_number} | {s.duration_seconds:g} | {_shows(s)} | {s.visual_prompt} "
+        f"| {s.transition} |"
         for s in plan.scenes
     ]
     lines += ["", "**Narration**", "", *[f"> {sentence}" for sentence in plan.voiceover_sentences]]

@@ -7,6 +7,7 @@ import pytest
 from shortgen_assets.domain.plan.planning import build_plan
 from shortgen_assets.domain.plan.prompts import plan_prompt
 from shortgen_assets.domain.plan.scene_kinds import assign_scene_kinds, kit_problems, kit_share
+from shortgen_assets.domain.plan.summaries import plan_markdown
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets_tests.conftest import DEFAULT_THEME
 from shortgen_assets_tests.domain.plan.test_planning import make_report
@@ -53,3 +54,9 @@ def test_the_llm_is_told_the_kit_and_a_broken_kit_plan_is_reported() -> None:
     problems = kit_problems(plan.model_copy(update={"scenes": wrong}), THEME.brand)
     assert any("at least 50%" in p for p in problems)
     assert any("end_card" in p for p in problems)
+
+
+def test_the_plan_summary_says_what_each_scene_shows() -> None:
+    plan = assign_scene_kinds(build_plan(THEME, make_report()), THEME)
+    summary = plan_markdown(plan)
+    assert "| end_card |" in summary and "(kit item 0)" in summary
