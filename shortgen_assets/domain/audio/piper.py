@@ -122,6 +122,8 @@ def _speak_sentence(voice: PiperVoice, text: str, config: SynthesisConfig) -> _S
                 last = len(ids)
         if first is not None and last is not None:
             id_spans[index] = (first, last)
+    if not id_spans:  # nothing speakable ("...", "—"): no audio, rather than normalized noise
+        return _Sentence(text, np.zeros(0, dtype=np.float32), {})
     ids += id_map[EOS]
     result = voice.phoneme_ids_to_audio(ids, config, include_alignments=True)
     audio, samples_per_id = result if isinstance(result, tuple) else (result, None)

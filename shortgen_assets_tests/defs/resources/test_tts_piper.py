@@ -76,6 +76,12 @@ def test_a_language_without_a_piper_voice_is_narrated_by_espeak(tmp_path: Path) 
     assert_consistent(narration, sentences)
 
 
+def test_unspeakable_narration_is_refused_as_silent(tmp_path: Path) -> None:
+    with pytest.raises(ProviderError, match=r"piper: the narration is silent \(RMS -120"):
+        PiperTTS().synthesize(["...", "—"], JOE, tmp_path / "v.wav", target_seconds=5)
+    assert not (tmp_path / "v.wav").exists()
+
+
 def test_a_voice_that_is_not_installed_fails_with_the_fix(tmp_path: Path) -> None:
     with pytest.raises(ProviderError, match="piper: no Piper voice 'en_US-amy-low' is installed"):
         PiperTTS().synthesize(["Hello."], Voice(piper_voice="en_US-amy-low"), tmp_path / "v.wav", 5)

@@ -1,0 +1,96 @@
+"""Benchmark: the whole `shortgen demo` against the encode floor of its own output, in one run.
+
+1. `shortgen demo` on the default theme (30 s, 1080x1920, Piper narration, every offline
+   provider) as a child process with a fresh SHORTGEN_HOME: wall time and CPU time (its own and
+   its reaped children's: ffmpeg, the renders).
+2. The floor: the demo's output video decoded and encoded once more with the composer's settings
+   (libx264 medium CRF 23, yuv420p, AAC 192k 48 kHz stereo, +faststart): the one encode any
+   pipeline producing that video cannot avoid. Decoding adds a little to the floor.
+
+Target (issue 15): the demo within 1.3x the floor. Alternate `--runs` so load changes hit both.
+
+    .venv/bin/python benchmarks/demo.py [--runs 1] [--work DIR]
+    SHORTGEN_VIDEO_WIDTH=270 SHORTGEN_VIDEO_HEIGHT=480 .venv/bin/python benchmarks/demo.py  # smoke
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from shortgen_assets.domain.media import ffmpeg_exe, probe
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def measured(cmd: list[str], logs: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and CPU seconds of the child and its reaped children; output under `logs`."""
+    with open(f"{logs}.out", "w") as out, open(f"{logs}.err", "w") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=PROJECT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {Path(f'{logs}.err').read_text()[-800:]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def demo_run(work: Path) -> tuple[float, float, Path]:
+    home = Path(tempfile.mkdtemp(prefix="home-", dir=work))
+    env = {
+        **os.environ,
+        "SHORTGEN_HOME": str(home),
+        "SHORTGEN_OUTPUT_DIR": str(home / "output"),
+        "DAGSTER_HOME": str(home / "dagster"),
+    }
+    shortgen = str(Path(sys.executable).with_name("shortgen"))
+    wall, cpu = measured([shortgen, "demo"], home / "demo", env)
+    stdout = (home / "demo.out").read_text()
+    video = next(line.split(":", 1)[1].strip() for line in stdout.splitlines() if "video:" in line)
+    return wall, cpu, Path(video)
+
+
+def floor_run(video: Path, work: Path) -> tuple[float, float]:
+    out = work / "floor.mp4"
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", str(video)]
+    cmd += ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-pix_fmt", "yuv420p"]
+    cmd += ["-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-ac", "2"]
+    cmd += ["-movflags", "+faststart", str(out)]
+    return measured(cmd, work / "floor")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="shortgen-bench-demo-"))
+    work.mkdir(parents=True, exist_ok=True)
+    ratios_wall, ratios_cpu = [], []
+    for run in range(1, args.runs + 1):
+        load = os.getloadavg()[0]
+        demo_wall, demo_cpu, video = demo_run(work)
+        floor_wall, floor_cpu = floor_run(video, work)
+        info = probe(video)
+        ratios_wall.append(demo_wall / floor_wall)
+        ratios_cpu.append(demo_cpu / floor_cpu)
+        print(
+            f"run {run} (load {load:.1f} -> {os.getloadavg()[0]:.1f}): {info.width}x{info.height} "
+            f"{info.duration:.1f} s; demo {demo_wall:.1f} s wall / {demo_cpu:.1f} s CPU, floor "
+            f"{floor_wall:.1f} s / {floor_cpu:.1f} s: {ratios_wall[-1]:.2f}x wall, "
+            f"{ratios_cpu[-1]:.2f}x CPU"
+        )
+    print(
+        f"median of {args.runs}: demo {statistics.median(ratios_wall):.2f}x the floor's wall time, "
+        f"{statistics.median(ratios_cpu):.2f}x its CPU time (target 1.3x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
