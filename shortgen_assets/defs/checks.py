@@ -20,7 +20,7 @@ from shortgen_assets.domain.video.kit_probe import KitOnScreen
 
 LUFS_TARGET, LUFS_TOLERANCE, MAX_TRUE_PEAK = -14.0, 1.0, -1.0
 DURATION_TOLERANCE_S = 0.25
-VOICEOVER_TOLERANCE = 0.15
+VOICEOVER_TOLERANCE = 0.10
 SILENT_RMS_DBFS = -50.0
 
 

@@ -34,7 +34,7 @@ def script(
     report_id = upstream_row_id(context, "trend_report", "trend_report_id")
     with app_db.session() as session:
         report = load_report(session, report_id)
-    plan, usage = llm.plan(theme, report)
+    plan, usage = llm.plan(theme, report, job_id)
     plan = assign_scene_kinds(plan, theme)
     with app_db.session() as session:
         script_id = save_script(session, job_id, report_id, plan, theme, usage, context.run.run_id)

@@ -117,7 +117,7 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
             caption_style=theme.caption_style,
             palette=theme.palette,
             music_path=theme.music,
-            music_seed=theme.name,
+            music_seed=f"{theme.name}-job{job_id}",
             width=settings.video_width,
             height=settings.video_height,
             fps=settings.fps,

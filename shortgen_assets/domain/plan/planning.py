@@ -1,20 +1,37 @@
-"""The offline planner: a deterministic production plan from a theme and a trend report.
+"""The offline planner: a deterministic production plan from a theme, a trend report and a job id.
 
-No model, no network, same input -> same plan. The plan is built to pass every check in
-`plan_checks`: narration is composed to a speech-unit budget (2.5 words a second, the natural
-narration pace), scenes of 3-6 s sum exactly to the target, overlays sit inside the video and
-hashtags are sanitized. The report steers it: its dominant hook type shapes the opening line, its
-recommended style the visuals, its recommended duration the cutting pace, its hashtags and cluster
-keywords the tags and extra narration. Trimming and sanitizing text is `text`'s job.
+No model, no network: the same (theme, report, job id) gives the same plan, so a re-render keeps
+its plan, while each job of a theme gets its own video: its hook family and wording, which talking
+points lead and in what order (rotated by job id, so across successive jobs every point gets its
+turn), the scene looks and the cutting pace. A low-signal report (few or no matching trends)
+leaves the theme in charge: its style, its length, no trend lines in the narration.
+
+The plan is built to pass every check in `plan_checks`: narration is composed to a speech-unit
+budget (2.5 words a second, the natural narration pace), scenes of 3-6 s sum exactly to the
+target, overlays sit inside the video and hashtags are sanitized. A strong report steers it: its
+hook types shape the opening lines, its recommended style the visuals, its recommended duration
+the cutting pace, its hashtags and cluster keywords the tags and extra narration. Trimming and
+sanitizing text is `text`'s job.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import random
 import re
 from collections.abc import Iterator
 
 from shortgen_assets.domain.plan.checks import speech_units
+from shortgen_assets.domain.plan.wording import (
+    HOOK_FAMILIES,
+    HOOK_ROTATION,
+    HOOKS,
+    PLATFORM_TAGS,
+    STYLE_LOOKS,
+    THEME_HOOK_ORDER,
+    TREND_LINES,
+)
 from shortgen_assets.domain.schemas import (
     ProductionPlan,
     Scene,
@@ -40,47 +57,16 @@ SCENE_MIN_SECONDS, SCENE_MAX_SECONDS = 3.0, 6.0
 OVERLAY_SECONDS = 3.0
 MAX_CYCLES = 12
 
-# style -> (what the footage looks like, how scenes change)
-STYLE_LOOKS = {
-    "talking-head": ("a presenter speaking to camera in a bright, natural setting", "cut"),
-    "montage": ("a fast montage of close-ups and lifestyle b-roll", "cut"),
-    "text-heavy": ("bold kinetic typography over clean gradient backgrounds", "slide"),
-    "cinematic": ("cinematic slow-motion shots, shallow depth of field, warm light", "fade"),
-    "tutorial": ("step-by-step hands-on close-ups and screen captures", "slide"),
-    "animation": ("colourful motion-graphics animation", "zoom"),
-}
-PLATFORM_TAGS = {"youtube_shorts": "shorts", "tiktok": "fyp", "reels": "reels"}
-# (family, substrings of the analyzer's hook-type name); the first match wins
-HOOK_FAMILIES = (
-    ("warning", ("stop", "warn", "mistake", "never", "dont")),
-    ("question", ("question", "ask", "why")),
-    ("pov", ("pov", "relatab")),
-    ("howto", ("how", "tutorial", "tip", "hack", "guide", "step")),
-    ("number", ("number", "list", "stat", "count", "top")),
-    ("curiosity", ("secret", "reveal", "curio", "nobody", "surpris", "shock")),
-    ("story", ("story", "storytime")),
-    ("challenge", ("challenge", "tried", "test")),
-)
-HOOKS = {
-    "warning": "Stop scrolling if you have not tried {product} yet.",
-    "question": "Why is everyone switching to {product}?",
-    "pov": "POV: you just discovered {product}.",
-    "howto": "Here is how {product} makes it easy.",
-    "number": "Give me {seconds} seconds to show you {product}.",
-    "curiosity": "Nobody tells you this about {product}.",
-    "story": "This is the story of {product}.",
-    "challenge": "I put {product} to the test.",
-    "statement": "Meet {product}.",
-}
-TREND_LINES = (
-    "Right now, feeds are full of {topics}.",
-    "Trending this week: {topics}.",
-    "Viewers keep coming back to {topics}.",
-)
 REPEAT_PREFIXES = ("Remember:", "Once more:", "The key point:")
 
 
 # --- narration -------------------------------------------------------------------------------
+
+
+def job_rng(theme: Theme, report: TrendReport, job_id: int, purpose: str) -> random.Random:
+    """A random source fixed by (theme, report, job id) and what it is for."""
+    key = "|".join((purpose, str(job_id), theme.model_dump_json(), report.model_dump_json()))
+    return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
 
 
 def dominant_hook_type(report: TrendReport) -> str:
@@ -102,26 +88,55 @@ def hook_family(hook_type: str) -> str:
     return "statement"
 
 
-def hook_sentence(theme: Theme, report: TrendReport, product: str) -> str:
-    template = HOOKS[hook_family(dominant_hook_type(report))]
+def hook_families(report: TrendReport) -> list[str]:
+    """The families successive jobs take turns with: the report's, most used first, topped up
+    with broad product-first ones; only those when the trend signal is low."""
+    ranked = sorted(report.hook_types, key=lambda name: (-report.hook_types[name], name))
+    trending = [hook_family(name) for name in ranked] if report.trend_led else []
+    if report.trend_led and not trending:
+        trending = [hook_family(dominant_hook_type(report))]
+    families = [f for f in dict.fromkeys([*trending, *THEME_HOOK_ORDER]) if f != "statement"]
+    return families[:HOOK_ROTATION]
+
+
+def hook_sentence(theme: Theme, report: TrendReport, product: str, job_id: int = 0) -> str:
+    """This job's opening line: its turn in the hook families, one of that family's wordings."""
+    families = hook_families(report)
+    family = families[job_id % len(families)]
+    template = job_rng(theme, report, job_id, "hook").choice(HOOKS[family])
     return template.format(product=product, seconds=theme.duration_seconds)
 
 
-def _content_pool(theme: Theme, report: TrendReport, product: str) -> list[str]:
-    """Narration candidates, most important first: tagline, the opening sentence of every talking
-    point (references interleaved), the rest of each point, the audience, trending topics."""
-    points = _interleaved_points(theme)
+def rotated(items: list[str], job_id: int) -> list[str]:
+    """`items` starting at the job's turn, so successive jobs each lead with the next one."""
+    if not items:
+        return []
+    start = job_id % len(items)
+    return items[start:] + items[:start]
+
+
+def _content_pool(theme: Theme, report: TrendReport, product: str, job_id: int) -> list[str]:
+    """Narration candidates, most important first: the opening sentence of every talking point
+    (references interleaved, rotated to this job's turn), the tagline, the rest of each point,
+    the audience, and trending topics when the report is strong enough to lead."""
+    points = rotated(_interleaved_points(theme), job_id)
     split = [split_sentences(point) for point in points]
     openings = [sentences[0] for sentences in split if sentences]
     continuations = [s for sentences in split for s in sentences[1:]]
     audience = split_sentences(f"{product} is made for {theme.audience}")[:1]
-    clusters = sorted(report.clusters, key=lambda c: (-c.mean_velocity, c.cluster_id))
-    trends = [
-        TREND_LINES[i % len(TREND_LINES)].format(topics=_join_words(cluster.keywords[:3]))
-        for i, cluster in enumerate(clusters)
-        if cluster.keywords
-    ]
-    return [*split_sentences(theme.tagline), *openings, *continuations, *audience, *trends]
+    trends: list[str] = []
+    if report.trend_led:
+        clusters = sorted(report.clusters, key=lambda c: (-c.mean_velocity, c.cluster_id))
+        line = job_rng(theme, report, job_id, "trend line").randrange(len(TREND_LINES))
+        trends = [
+            TREND_LINES[(line + i) % len(TREND_LINES)].format(
+                topics=_join_words(cluster.keywords[:3])
+            )
+            for i, cluster in enumerate(clusters)
+            if cluster.keywords
+        ]
+    tagline = split_sentences(theme.tagline)
+    return [*openings[:1], *tagline, *openings[1:], *continuations, *audience, *trends]
 
 
 def _interleaved_points(theme: Theme) -> list[str]:
@@ -177,22 +192,24 @@ def _units(sentences: list[str]) -> float:
     return sum(speech_units(s) for s in sentences)
 
 
-def _hook(theme: Theme, report: TrendReport, product: str, cap: float) -> str:
-    """The trend-shaped hook; the plain 'Meet X.' when that does not fit a very short video."""
-    hook = hook_sentence(theme, report, product)
+def _hook(theme: Theme, report: TrendReport, product: str, cap: float, job_id: int) -> str:
+    """This job's hook; a plain 'Meet X.' when that does not fit a very short video."""
+    hook = hook_sentence(theme, report, product, job_id)
     if speech_units(hook) > cap:
-        hook = HOOKS["statement"].format(product=product)
+        hook = HOOKS["statement"][job_id % len(HOOKS["statement"])].format(product=product)
     return trim_to_units(hook, cap)
 
 
-def compose_narration(theme: Theme, report: TrendReport, product: str) -> list[str]:
+def compose_narration(
+    theme: Theme, report: TrendReport, product: str, job_id: int = 0
+) -> list[str]:
     """Hook, body and call to action sized to the duration at a natural speaking rate."""
     seconds = float(theme.duration_seconds)
     target = WORDS_PER_SECOND * seconds
-    hook = _hook(theme, report, product, max(6.0, 0.45 * target))
+    hook = _hook(theme, report, product, max(6.0, 0.45 * target), job_id)
     cta = trim_to_units(close_sentence(theme.call_to_action), max(4.0, 0.4 * target))
     fixed = speech_units(hook) + speech_units(cta)
-    pool = [s for s in _content_pool(theme, report, product) if s not in (hook, cta)]
+    pool = [s for s in _content_pool(theme, report, product, job_id) if s not in (hook, cta)]
     ceiling = CEILING_WORDS_PER_SECOND * seconds - fixed
     floor = FLOOR_WORDS_PER_SECOND * seconds - fixed
     body = _whole(iter(pool), target - fixed, ceiling)
@@ -207,10 +224,11 @@ def compose_narration(theme: Theme, report: TrendReport, product: str) -> list[s
 # --- scenes, overlays, hashtags --------------------------------------------------------------
 
 
-def scene_durations(seconds: float, report: TrendReport) -> list[float]:
-    """3-6 s scenes summing exactly to `seconds`; faster cuts when short videos are trending."""
-    recommended = report.recommended_duration_seconds
-    pace = 3.5 if recommended <= 20 else 4.5 if recommended <= 45 else 5.5
+def scene_durations(seconds: float, report: TrendReport, swing: float = 0.0) -> list[float]:
+    """3-6 s scenes summing exactly to `seconds`; faster cuts when short videos are trending
+    (with a low trend signal, the theme's own length sets the pace); `swing` varies it a little."""
+    recommended = report.recommended_duration_seconds if report.trend_led else seconds
+    pace = (3.5 if recommended <= 20 else 4.5 if recommended <= 45 else 5.5) + swing
     fewest = math.ceil(seconds / SCENE_MAX_SECONDS)
     most = max(fewest, math.floor(seconds / SCENE_MIN_SECONDS))
     count = min(most, max(fewest, round(seconds / pace)))
@@ -234,13 +252,24 @@ def _subject(sentence: str) -> str:
     return trim_chars(" ".join(words).rstrip(".!?。"), 120)
 
 
-def build_scenes(theme: Theme, report: TrendReport, sentences: list[str]) -> list[Scene]:
+def visual_style(theme: Theme, report: TrendReport) -> str:
+    """The trending style when trends are strong enough to lead, else the theme's."""
+    return report.recommended_style if report.trend_led else theme.style
+
+
+def build_scenes(
+    theme: Theme, report: TrendReport, sentences: list[str], job_id: int = 0
+) -> list[Scene]:
+    """Scenes cut at this job's pace, each with one of this job's looks and the words it shows."""
     seconds = float(theme.duration_seconds)
-    look = STYLE_LOOKS[report.recommended_style][0]
-    durations = scene_durations(seconds, report)
+    rng = job_rng(theme, report, job_id, "scenes")
+    looks = list(STYLE_LOOKS[visual_style(theme, report)][0])
+    rng.shuffle(looks)
+    durations = scene_durations(seconds, report, rng.choice((-0.5, 0.0, 0.5)))
     scenes = []
     elapsed = 0.0
     for number, duration in enumerate(durations, start=1):
+        look = looks[(number - 1) % len(looks)]
         subject = _subject(_sentence_at(sentences, (elapsed + duration / 2) / seconds))
         if number == 1:
             subject = f"opening hook, {subject}"
@@ -288,10 +317,11 @@ def build_overlays(theme: Theme, hook: str) -> list[TextOverlay]:
 
 
 def merge_hashtags(theme: Theme, report: TrendReport) -> list[str]:
-    """Brand tags first, then what is trending, then generic fallbacks; 3-10 unique tags."""
-    trending = [*report.top_hashtags]
-    for cluster in sorted(report.clusters, key=lambda c: -c.mean_velocity):
-        trending += cluster.hashtags
+    """Brand tags first, then what is trending (when the signal is strong enough to lead), then
+    generic fallbacks; 3-10 unique tags."""
+    clusters = sorted(report.clusters, key=lambda c: -c.mean_velocity)
+    trending = [*report.top_hashtags, *(tag for c in clusters for tag in c.hashtags)]
+    trending = trending if report.trend_led else []
     fallbacks = [theme.product, *theme.keywords, PLATFORM_TAGS[theme.platform], theme.style]
     limit = 10 if len(theme.hashtags) > 8 else 8
     tags: list[str] = []
@@ -305,15 +335,16 @@ def merge_hashtags(theme: Theme, report: TrendReport) -> list[str]:
 # --- the plan --------------------------------------------------------------------------------
 
 
-def build_plan(theme: Theme, report: TrendReport) -> ProductionPlan:
-    """A complete, check-passing production plan for `theme`, steered by `report`."""
+def build_plan(theme: Theme, report: TrendReport, job_id: int = 0) -> ProductionPlan:
+    """A complete, check-passing production plan for `theme`, steered by `report`, varied by
+    `job_id` (the same three inputs give the same plan)."""
     product = spoken(theme.product) or spoken(theme.name) or theme.name
-    sentences = compose_narration(theme, report, product)
+    sentences = compose_narration(theme, report, product, job_id)
     hashtags = merge_hashtags(theme, report)
-    topics = [k for c in report.clusters[:3] for k in c.keywords[:2]]
+    topics = [k for c in report.clusters[:3] for k in c.keywords[:2]] if report.trend_led else []
     video_prompt = (
         f"Vertical 9:16 {theme.style} short about {theme.product} for "
-        f"{trim_chars(theme.audience, 120)}: {STYLE_LOOKS[report.recommended_style][0]}. "
+        f"{trim_chars(theme.audience, 120)}: {STYLE_LOOKS[visual_style(theme, report)][0][0]}. "
         f"Tone: {trim_chars(theme.tone, 80)}."
         + (f" Trending topics: {', '.join(topics)}." if topics else "")
     )
@@ -329,7 +360,7 @@ def build_plan(theme: Theme, report: TrendReport) -> ProductionPlan:
         video_prompt=video_prompt,
         duration_target=float(theme.duration_seconds),
         aspect_ratio="9:16",
-        scenes=build_scenes(theme, report, sentences),
+        scenes=build_scenes(theme, report, sentences, job_id),
         voiceover_sentences=sentences,
         hook_text=sentences[0],
         cta_text=theme.call_to_action,

@@ -6,6 +6,7 @@ import pytest
 
 from shortgen_assets.domain.plan.checks import plan_problems, speech_units
 from shortgen_assets.domain.plan.planning import build_plan
+from shortgen_assets.domain.plan.wording import HOOKS, STYLE_LOOKS
 from shortgen_assets.domain.schemas import (
     DurationStats,
     ProductionPlan,
@@ -230,7 +231,7 @@ def test_default_plan_reads_like_a_short() -> None:
     theme = THEMES["default"]
     plan = build_plan(theme, make_report())
 
-    assert plan.hook_text == "Why is everyone switching to RocketNotes?"
+    assert plan.hook_text in {line.format(product="RocketNotes") for line in HOOKS["question"]}
     assert plan.voiceover_sentences[-1] == "Download RocketNotes free today."
     assert "RocketNotes turns a voice memo into tidy, searchable notes in seconds." in (
         plan.voiceover_sentences
@@ -241,7 +242,9 @@ def test_default_plan_reads_like_a_short() -> None:
     assert plan.text_overlays[0].start == 0 and plan.text_overlays[-1].end == 30
     assert plan.hashtags[:2] == ["RocketNotes", "studytips"]
     assert "productivity" in plan.hashtags
-    assert all("fast montage" in s.visual_prompt for s in plan.scenes)
+    assert all(
+        any(look in s.visual_prompt for look in STYLE_LOOKS["montage"][0]) for s in plan.scenes
+    )
 
 
 def test_same_input_same_plan() -> None:
@@ -264,9 +267,10 @@ def test_report_steers_the_plan() -> None:
         ),
     )
 
-    assert pov.hook_text == "POV: you just discovered RocketNotes."
+    assert pov.hook_text in {line.format(product="RocketNotes") for line in HOOKS["pov"]}
     assert questions.hook_text != pov.hook_text
-    assert all("cinematic" in s.visual_prompt for s in pov.scenes)
+    cinematic = STYLE_LOOKS["cinematic"][0]
+    assert all(any(look in s.visual_prompt for look in cinematic) for s in pov.scenes)
     assert "coffeetok" in pov.hashtags and "coffeetok" not in questions.hashtags
     assert len(pov.scenes) < len(questions.scenes)  # slower cuts when longer videos trend
     assert "latte" in pov.video_prompt
@@ -302,7 +306,7 @@ def test_long_talking_point_is_cut_at_word_and_clause_boundaries() -> None:
     plan = build_plan(theme, make_report())
 
     source_words = {w.strip(".,;").casefold() for w in LONG_POINT.split()}
-    body = plan.voiceover_sentences[2:-1]
+    body = [s for s in plan.voiceover_sentences[1:-1] if s != theme.tagline]
     assert body, "the long point contributes to the narration"
     for sentence in body:
         assert speech_units(sentence) <= 28

@@ -35,8 +35,11 @@ class LLMResource(ConfigurableResource):
     provider: ClassVar[str]
 
     @abstractmethod
-    def plan(self, theme: Theme, report: TrendReport) -> tuple[ProductionPlan, ProviderUsage]:
-        """A production plan for `theme` steered by `report`, and what it cost."""
+    def plan(
+        self, theme: Theme, report: TrendReport, job_id: int = 0
+    ) -> tuple[ProductionPlan, ProviderUsage]:
+        """A production plan for `theme` steered by `report` for job `job_id` (each job of a
+        theme gets its own video), and what it cost."""
 
     @abstractmethod
     def refine_report(

@@ -78,7 +78,9 @@ class AnthropicLLM(LLMResource, HttpVendor):
         description="model (or model prefix) -> {'input': USD, 'output': USD} per million tokens",
     )
 
-    def plan(self, theme: Theme, report: TrendReport) -> tuple[ProductionPlan, ProviderUsage]:
+    def plan(
+        self, theme: Theme, report: TrendReport, job_id: int = 0
+    ) -> tuple[ProductionPlan, ProviderUsage]:
         return self._structured(
             system=PLAN_SYSTEM,
             prompt=plan_prompt(theme, report),

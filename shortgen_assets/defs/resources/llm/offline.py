@@ -20,8 +20,11 @@ class OfflineLLM(LLMResource):
 
     provider: ClassVar[str] = "offline"
 
-    def plan(self, theme: Theme, report: TrendReport) -> tuple[ProductionPlan, ProviderUsage]:
-        return build_plan(theme, report), ProviderUsage(provider="offline", model="offline-planner")
+    def plan(
+        self, theme: Theme, report: TrendReport, job_id: int = 0
+    ) -> tuple[ProductionPlan, ProviderUsage]:
+        plan = build_plan(theme, report, job_id)
+        return plan, ProviderUsage(provider="offline", model="offline-planner")
 
     def refine_report(
         self, items: list[TrendItem], baseline: TrendReport

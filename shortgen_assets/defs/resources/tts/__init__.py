@@ -3,8 +3,9 @@
 Each vendor (its own module here) renders one take of the sentences at a speed; everything else is
 shared and identical whatever the vendor: a mono 16-bit WAV (written to a temporary name, then
 renamed), leading/trailing silence trimmed, timings in milliseconds of that file, a refusal to
-emit silence, and a re-take at a faster rate when the narration overruns its target by more than
-`max_overrun`.
+emit silence, and a re-take at an adjusted rate when the narration misses its target by more than
+`fit_tolerance` (the video lasts as long as its narration): faster when it overruns, slower when
+it falls short, but never below `MIN_SPEED`, where speech stops sounding natural.
 """
 
 from __future__ import annotations
@@ -30,13 +31,16 @@ from shortgen_assets.domain.schemas import Narration, ProviderUsage, Voice
 
 SILENT_RMS_DBFS = -50.0
 FIT_ATTEMPTS = 3
+MIN_SPEED = 0.85
 
 
 class TTSResource(ConfigurableResource):
     """Synthesizes the plan's voiceover sentences; `provider` names the vendor."""
 
     provider: ClassVar[str]
-    max_overrun: float = Field(0.15, ge=0, description="allowed overrun of the target duration")
+    fit_tolerance: float = Field(
+        0.05, ge=0, description="allowed miss of the target duration before a re-take"
+    )
 
     @property
     @abstractmethod
@@ -64,27 +68,27 @@ class TTSResource(ConfigurableResource):
     ) -> Narration:
         """Write the narration WAV to `out_path` and return it with its exact timings.
 
-        If the audio overruns `target_seconds` by more than `max_overrun`, it is re-synthesized
-        faster (rate scaled by measured/target, within the vendor's limits; up to 3 takes, each
-        billed). A narration that still overruns at the fastest rate is returned as is, so the
-        duration check downstream reports it. `words_per_minute` is the spoken rate measured on
-        the written audio.
+        If the audio misses `target_seconds` by more than `fit_tolerance`, it is re-synthesized at
+        a rate scaled by measured/target (within the vendor's limits and never slower than
+        `MIN_SPEED`; up to 3 takes, each billed). A narration that cannot get closer is returned
+        as is, so the duration check downstream reports it. `words_per_minute` is the spoken rate
+        measured on the written audio.
         """
         spoken = [" ".join(s.split()) for s in sentences if s.strip()]
         if not spoken:
             raise ValueError("nothing to narrate: every voiceover sentence is blank")
         if target_seconds <= 0:
             raise ValueError(f"target_seconds must be positive, got {target_seconds}")
-        low, high = self.speed_range(voice)
         speed, characters = 1.0, 0
         for _ in range(FIT_ATTEMPTS):
             take = trim_take(self.render(spoken, voice, speed))
             characters += take.characters
-            seconds = take.samples.size / take.sample_rate
-            faster = max(low, min(high, speed * seconds / target_seconds))
-            if seconds <= target_seconds * (1 + self.max_overrun) or faster <= speed * 1.001:
+            adjusted = self._fitted_speed(
+                voice, speed, take.samples.size / take.sample_rate, target_seconds
+            )
+            if adjusted is None:
                 break
-            speed = faster
+            speed = adjusted
         self._ensure_audible(take, voice)
         write_wav(out_path, take.samples, take.sample_rate)
         duration_ms = samples_to_ms(take.samples.size, take.sample_rate)
@@ -100,6 +104,19 @@ class TTSResource(ConfigurableResource):
             cost_usd=round(self.cost_usd(characters), 6),
             words_per_minute=round(word_count * 60_000 / duration_ms),
         )
+
+    def _fitted_speed(
+        self, voice: Voice, speed: float, seconds: float, target: float
+    ) -> float | None:
+        """The speed of the next take, or None when this take fits or no speed gets closer."""
+        if abs(seconds - target) <= target * self.fit_tolerance:
+            return None
+        low, high = self.speed_range(voice)
+        low = max(low, MIN_SPEED)
+        if seconds < target and seconds * speed / low < target * (1 - self.fit_tolerance):
+            return None  # too short to stretch naturally: the plan has too few words
+        adjusted = max(low, min(high, speed * seconds / target))
+        return None if abs(adjusted - speed) <= speed * 0.001 else adjusted
 
     def usage(self, narration: Narration) -> ProviderUsage:
         """What the narration cost, for asset metadata and the videos cost breakdown."""
