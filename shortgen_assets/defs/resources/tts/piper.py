@@ -58,4 +58,4 @@ class PiperTTS(TTSResource):
         return super().usage(narration)
 
     def _espeak(self) -> EspeakTTS:
-        return EspeakTTS(max_overrun=self.max_overrun)
+        return EspeakTTS(fit_tolerance=self.fit_tolerance)
