@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image, ImageDraw
 
 from shortgen_assets.domain.fonts import TextShaper, is_rtl, resolve_face
 from shortgen_assets.domain.schemas import CaptionStyle, Palette, SentenceTiming, WordTiming
+from shortgen_assets.domain.video.contrast import caption_colours, rgb
+from shortgen_assets.domain.video.phrasing import phrase_chunks
 
 SAFE_TOP = 0.15  # the platform's title, search and tabs
 SAFE_BOTTOM = 0.20  # description, sound and the progress bar
@@ -77,34 +79,25 @@ class Phrase:
         return self.words[0].start_ms
 
 
-def _balanced_chunks(words: Sequence[WordTiming], size: int) -> list[tuple[WordTiming, ...]]:
-    """Split into ceil(n/size) chunks of near-equal length, so no sentence ends on an orphan."""
-    count = math.ceil(len(words) / size)
-    base, extra = divmod(len(words), count)
-    chunks, at = [], 0
-    for index in range(count):
-        length = base + (1 if index < extra else 0)
-        chunks.append(tuple(words[at : at + length]))
-        at += length
-    return chunks
-
-
 def group_phrases(
     sentences: Sequence[SentenceTiming],
     words_per_phrase: int,
     duration_ms: int,
     hold_ms: int = 400,
 ) -> list[Phrase]:
-    """Phrases of at most `words_per_phrase` words that never span two sentences.
+    """Phrases of at most `words_per_phrase` words that never span two sentences, broken at
+    punctuation and clause boundaries before word counts (see `phrasing`).
 
     A phrase stays up until the next one starts, or `hold_ms` after its last word when a pause
     follows, so captions neither flicker between close phrases nor linger over silence.
     """
     chunks = [
-        chunk
+        tuple(chunk)
         for sentence in sentences
         if sentence.words
-        for chunk in _balanced_chunks(sentence.words, words_per_phrase)
+        for chunk in phrase_chunks(
+            sentence.words, [w.text for w in sentence.words], words_per_phrase
+        )
     ]
     phrases = []
     for index, chunk in enumerate(chunks):
@@ -129,30 +122,32 @@ class TextLook:
     stroke_width: int
     highlight_colour: str
     uppercase: bool
+    box_colour: str | None = None  # a backing box behind the words, for contrast on any footage
+    box_alpha: float = 0.0
 
     def scaled(self, factor: float) -> TextLook:
-        return TextLook(
-            self.font,
-            max(8, round(self.size * factor)),
-            self.colour,
-            self.stroke_colour,
-            max(0, round(self.stroke_width * factor)),
-            self.highlight_colour,
-            self.uppercase,
+        return replace(
+            self,
+            size=max(8, round(self.size * factor)),
+            stroke_width=max(0, round(self.stroke_width * factor)),
         )
 
 
 def caption_look(style: CaptionStyle, frame_width: int) -> TextLook:
-    """The theme's caption style at this frame width (sizes are given for 1080 px)."""
+    """The theme's caption style at this frame width (sizes are given for 1080 px), with colours
+    and a backing box that keep text and highlight readable on any footage (see `contrast`)."""
     scale = frame_width / 1080
+    colours = caption_colours(style.colour, style.highlight_colour, style.stroke_colour)
     return TextLook(
         style.font,
         max(8, round(style.size * scale)),
-        style.colour,
-        style.stroke_colour,
+        colours.text,
+        colours.box,
         round(style.stroke_width * scale),
-        style.highlight_colour,
+        colours.highlight,
         style.uppercase,
+        box_colour=colours.box,
+        box_alpha=colours.box_alpha,
     )
 
 
@@ -235,9 +230,14 @@ def draw_block(
     origin: tuple[int, int],
     active_word: int | None = None,
 ) -> None:
-    """Draw the block at `origin`: every stroke first, then fills, so strokes never cover text."""
+    """Draw the block at `origin`: its backing box, every stroke, then fills, so strokes never
+    cover text."""
     draw = ImageDraw.Draw(canvas)
     look, (ox, oy) = block.look, origin
+    if look.box_colour:
+        fill = (*rgb(look.box_colour), round(255 * look.box_alpha))
+        corners = (ox, oy, ox + block.width - 1, oy + block.height - 1)
+        draw.rounded_rectangle(corners, round(look.size * 0.25), fill=fill)
     if look.stroke_width:
         for word in block.words:
             xy = (ox + word.left, oy + word.baseline)
