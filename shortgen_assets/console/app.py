@@ -23,6 +23,7 @@ from shortgen_assets.console.common import (
     job_details,
     job_summary,
 )
+from shortgen_assets.console.theme import theme_app
 from shortgen_assets.db.repository import list_jobs, request_jobs
 from shortgen_assets.db.session import get_engine, session_scope, upgrade
 from shortgen_assets.db.state import JOB_STATUSES
@@ -31,6 +32,8 @@ from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import get_settings
 
 __all__ = ["app", "cli_runs"]
+
+app.add_typer(theme_app, name="theme")
 
 
 @app.command()

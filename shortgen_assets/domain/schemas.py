@@ -52,45 +52,59 @@ Colour = Annotated[str, AfterValidator(_check_colour)]
 
 
 class Palette(Strict):
-    primary: Colour = "#1E3A8A"
-    secondary: Colour = "#0EA5E9"
-    accent: Colour = "#F59E0B"
-    background: Colour = "#0B1020"
-    text: Colour = "#FFFFFF"
+    primary: Colour = Field("#1E3A8A", description="brand colour: the hook panel")
+    secondary: Colour = Field("#0EA5E9", description="the mid-video callout panel")
+    accent: Colour = Field("#F59E0B", description="the call-to-action panel")
+    background: Colour = Field("#0B1020", description="base of the generated backgrounds")
+    text: Colour = Field("#FFFFFF", description="text on the hook, callout and CTA panels")
 
 
 class Voice(Strict):
     """Narration voice; `name` is the espeak voice (a language code), the others per provider."""
 
-    name: str = "en-us"
+    name: str = Field("en-us", description="espeak-ng voice (a language code) when espeak speaks")
     piper_voice: str | None = Field(
         None, description="Piper voice; unset: the installed one for the theme's language, if any"
     )
-    words_per_minute: int = Field(160, ge=80, le=300)
-    pitch: int = Field(50, ge=0, le=99)
-    openai_voice: str = "alloy"
-    elevenlabs_voice_id: str = "21m00Tcm4TlvDq8ikWAM"
+    words_per_minute: int = Field(
+        160, ge=80, le=300, description="speaking rate; re-timed within limits to fit the length"
+    )
+    pitch: int = Field(50, ge=0, le=99, description="espeak-ng pitch")
+    openai_voice: str = Field("alloy", description="OpenAI TTS voice, when that provider speaks")
+    elevenlabs_voice_id: str = Field(
+        "21m00Tcm4TlvDq8ikWAM", description="ElevenLabs voice id, when that provider speaks"
+    )
 
 
 class CaptionStyle(Strict):
-    font: str = "Montserrat-ExtraBold"
+    font: str = Field("Montserrat-ExtraBold", description="caption font (a bundled family-style)")
     size: int = Field(72, ge=24, le=200, description="pixel size at 1080 px width")
-    colour: Colour = "#FFFFFF"
-    stroke_colour: Colour = "#000000"
-    stroke_width: int = Field(6, ge=0, le=20)
-    highlight_colour: Colour = "#FACC15"
-    highlight_active_word: bool = True
-    words_per_phrase: int = Field(3, ge=1, le=8)
-    uppercase: bool = False
-    position: Position = "bottom"
+    colour: Colour = Field("#FFFFFF", description="caption text colour")
+    stroke_colour: Colour = Field(
+        "#000000",
+        description="outline and backing-box colour; flipped to black or white if the text "
+        "would not read on it (4.5:1 contrast)",
+    )
+    stroke_width: int = Field(6, ge=0, le=20, description="outline width in px at 1080 px width")
+    highlight_colour: Colour = Field(
+        "#FACC15", description="the word being spoken; adjusted to keep 4.5:1 contrast"
+    )
+    highlight_active_word: bool = Field(True, description="highlight the word being spoken")
+    words_per_phrase: int = Field(
+        3, ge=1, le=8, description="most words on screen at once; phrases break at clauses first"
+    )
+    uppercase: bool = Field(False, description="captions in capitals")
+    position: Position = Field("bottom", description="where captions sit, inside safe zones")
 
 
 class Reference(Strict):
     """Content the plan may draw on: a source and its talking points."""
 
-    title: str = Field(min_length=1, max_length=300)
-    url: str | None = None
-    talking_points: list[str] = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=300, description="where the points come from")
+    url: str | None = Field(None, description="link to the source, for people")
+    talking_points: list[str] = Field(
+        min_length=1, description="one claim each; every point gets its turn across jobs"
+    )
 
     @field_validator("talking_points")
     @classmethod
@@ -115,31 +129,45 @@ class Brand(Strict):
     """The product's own look: a logo for the end card and media that show the product."""
 
     logo: str | None = Field(None, description="logo image (PNG with transparency is best)")
-    media: list[BrandMedia] = Field(default_factory=list, max_length=30)
+    media: list[BrandMedia] = Field(
+        default_factory=list, max_length=30, description="product shots, screenshots and clips"
+    )
 
 
 class Theme(Strict):
     """A product or brand brief: what to say, to whom, and how it should look and sound."""
 
-    name: str = Field(min_length=1, max_length=120)
-    product: str = Field(min_length=1, max_length=200)
-    tagline: str = Field(min_length=1, max_length=300)
-    audience: str = Field(min_length=1, max_length=500)
-    tone: str = Field(min_length=1, max_length=200)
-    style: Style = "montage"
-    platform: Platform = "youtube_shorts"
-    duration_seconds: int = Field(30, ge=5, le=180)
-    videos_per_day: int = Field(1, ge=0, le=48)
-    auto_post: bool = False
-    language: str = "en"
+    name: str = Field(min_length=1, max_length=120, description="short id, shown in job lists")
+    product: str = Field(min_length=1, max_length=200, description="the product, as spoken")
+    tagline: str = Field(
+        min_length=1, max_length=300, description="one-line promise, narrated and shown mid-video"
+    )
+    audience: str = Field(min_length=1, max_length=500, description="who the videos are for")
+    tone: str = Field(min_length=1, max_length=200, description="how it should feel, in words")
+    style: Style = Field(
+        "montage", description="production style; trends may override it when they are strong"
+    )
+    platform: Platform = Field("youtube_shorts", description="where the videos go first")
+    duration_seconds: int = Field(
+        30, ge=5, le=180, description="video length; the narration is fitted to it (±10%)"
+    )
+    videos_per_day: int = Field(
+        1, ge=0, le=48, description="for the theme's schedule (0: no schedule)"
+    )
+    auto_post: bool = Field(False, description="publish approved videos without asking")
+    language: str = Field("en", description="narration language code; it picks the voice")
     keywords: list[str] = Field(default_factory=list, description="trend search terms")
     hashtags: list[str] = Field(default_factory=list, description="brand hashtags to use")
-    call_to_action: str = Field("Follow for more", min_length=1, max_length=200)
+    call_to_action: str = Field(
+        "Follow for more", min_length=1, max_length=200, description="spoken and shown at the end"
+    )
     music: str | None = Field(None, description="path to a music file; a generated bed if unset")
-    voice: Voice = Field(default_factory=Voice)
-    caption_style: CaptionStyle = Field(default_factory=CaptionStyle)
-    palette: Palette = Field(default_factory=Palette)
-    references: list[Reference] = Field(min_length=1)
+    voice: Voice = Field(default_factory=Voice, description="the narrator")
+    caption_style: CaptionStyle = Field(default_factory=CaptionStyle, description="captions")
+    palette: Palette = Field(default_factory=Palette, description="overlay and background colours")
+    references: list[Reference] = Field(
+        min_length=1, description="what the narration may say: sources and their talking points"
+    )
     brand: Brand | None = Field(None, description="logo and product media; checked on load")
 
     @field_validator("voice")

@@ -18,8 +18,10 @@ from shortgen_assets.db.session import session_scope
 from shortgen_assets.defs.jobs import PIPELINE_STAGES
 from shortgen_assets.defs.launch import materialize_job
 from shortgen_assets.domain.media import probe, run_ffmpeg
+from shortgen_assets.domain.theme_reference import fields
+from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import Settings
-from shortgen_assets_tests.conftest import theme_file
+from shortgen_assets_tests.conftest import PROJECT, theme_file
 
 
 def cli(*args: str) -> tuple[int, str, str]:
@@ -93,3 +95,47 @@ def test_three_jobs_of_one_theme_are_three_videos_and_a_rerender_keeps_its_plan(
     outcome = materialize_job(definitions(installation), instance, 2, PIPELINE_STAGES[2:])
     assert outcome.success
     assert _narrations(installation, 2) == [narrations[1][0]] * 2
+
+
+def test_theme_new_writes_a_commented_theme_that_checks_and_covers_every_field(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "soil-sense.yaml"
+
+    code, out, err = cli("theme", "new", "soil-sense", "--out", str(path))
+
+    assert code == 0, err
+    assert out.strip() == str(path)
+    text = path.read_text()
+    for doc in fields():
+        leaf = doc.path.rsplit(".", 1)[-1].removesuffix("[]")
+        assert f"{leaf}:" in text, doc.path
+        if doc.meaning:
+            assert doc.meaning in text, doc.path
+    code, out, err = cli("theme", "check", str(path))
+    assert code == 0, err
+    assert out.startswith(f"ok: {path}: theme 'soil-sense', 30 s montage videos for Soil Sense")
+    assert load_theme(path).references[0].talking_points
+
+    code, _, err = cli("theme", "new", "soil-sense", "--out", str(path))
+    assert code == 2 and "exists" in err
+
+
+def test_theme_check_names_the_field_and_the_fix_in_one_line(tmp_path: Path) -> None:
+    bad = theme_file(tmp_path, "bad", duration_seconds=500)
+
+    code, out, err = cli("theme", "check", str(bad))
+
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "duration_seconds" in err and "180" in err
+    assert "Traceback" not in err
+
+
+def test_the_theme_reference_is_generated_from_the_schema() -> None:
+    code, out, _ = cli("theme", "docs")
+
+    assert code == 0
+    committed = (PROJECT / "docs" / "themes.md").read_text()
+    assert out == committed, "docs/themes.md is stale: run `shortgen theme docs > docs/themes.md`"
+    for doc in fields():
+        assert f"| `{doc.path}` |" in committed
