@@ -218,7 +218,9 @@ def _overlay_specs(
     ]
     known = {plan.hook_text.strip().lower(), plan.cta_text.strip().lower()}
     for overlay in plan.text_overlays:
-        if overlay.text.strip().lower() in known or overlay.start >= duration_s:
+        # the hook and CTA are drawn above, whole: a plan's (maybe shortened) copy would repeat them
+        repeats = overlay.style in ("hook", "cta") or overlay.text.strip().lower() in known
+        if repeats or overlay.start >= duration_s:
             continue
         specs.append(overlay.model_copy(update={"end": min(overlay.end, duration_s)}))
     return specs
