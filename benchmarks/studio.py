@@ -92,6 +92,7 @@ def seed_jobs(count: int, video_path: Path) -> None:
                 Video(
                     job_id=job.id,
                     script_id=script.id,
+                    status="generated",
                     path=str(video_path),
                     thumbnail_path=str(video_path.with_suffix(".jpg")),
                     duration_seconds=29.7,
