@@ -101,8 +101,7 @@ def hook_families(report: TrendReport) -> list[str]:
 
 def hook_sentence(theme: Theme, report: TrendReport, product: str, job_id: int = 0) -> str:
     """This job's opening line: its turn in the hook families, one of that family's wordings."""
-    families = hook_families(report)
-    family = families[job_id % len(families)]
+    family = job_hook_family(report, job_id)
     template = job_rng(theme, report, job_id, "hook").choice(HOOKS[family])
     return template.format(product=product, seconds=theme.duration_seconds)
 
@@ -119,7 +118,7 @@ def _content_pool(theme: Theme, report: TrendReport, product: str, job_id: int) 
     """Narration candidates, most important first: the opening sentence of every talking point
     (references interleaved, rotated to this job's turn), the tagline, the rest of each point,
     the audience, and trending topics when the report is strong enough to lead."""
-    points = rotated(_interleaved_points(theme), job_id)
+    points = points_in_turn(theme, job_id)
     split = [split_sentences(point) for point in points]
     openings = [sentences[0] for sentences in split if sentences]
     continuations = [s for sentences in split for s in sentences[1:]]
@@ -137,6 +136,17 @@ def _content_pool(theme: Theme, report: TrendReport, product: str, job_id: int) 
         ]
     tagline = split_sentences(theme.tagline)
     return [*openings[:1], *tagline, *openings[1:], *continuations, *audience, *trends]
+
+
+def points_in_turn(theme: Theme, job_id: int) -> list[str]:
+    """The talking points (references interleaved) starting at this job's turn."""
+    return rotated(_interleaved_points(theme), job_id)
+
+
+def job_hook_family(report: TrendReport, job_id: int) -> str:
+    """The hook family whose turn this job is."""
+    families = hook_families(report)
+    return families[job_id % len(families)]
 
 
 def _interleaved_points(theme: Theme) -> list[str]:

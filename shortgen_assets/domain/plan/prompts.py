@@ -11,7 +11,11 @@ from __future__ import annotations
 import json
 
 from shortgen_assets.domain.plan.checks import MAX_WORDS_PER_SECOND, MIN_WORDS_PER_SECOND
-from shortgen_assets.domain.plan.planning import WORDS_PER_SECOND, dominant_hook_type
+from shortgen_assets.domain.plan.planning import (
+    WORDS_PER_SECOND,
+    job_hook_family,
+    points_in_turn,
+)
 from shortgen_assets.domain.schemas import Theme, TrendItem, TrendReport
 
 PLAN_TOOL = "submit_production_plan"
@@ -38,8 +42,9 @@ REPORT_FIELDS_FOR_PLAN = (
 )
 
 
-def plan_prompt(theme: Theme, report: TrendReport) -> str:
-    """The brief, the report's steering fields and the rules a plan is checked against."""
+def plan_prompt(theme: Theme, report: TrendReport, job_id: int = 0) -> str:
+    """The brief, the report's steering fields and the rules a plan is checked against; the
+    job's turn (hook family, leading talking point) so each job of a theme is its own video."""
     seconds = theme.duration_seconds
     brief = theme.model_dump(mode="json", include=set(BRIEF_FIELDS.split()))
     trends = report.model_dump(mode="json", include=set(REPORT_FIELDS_FOR_PLAN.split()))
@@ -57,9 +62,17 @@ def plan_prompt(theme: Theme, report: TrendReport) -> str:
             f"{MIN_WORDS_PER_SECOND * seconds:.0f}-{MAX_WORDS_PER_SECOND * seconds:.0f} words in "
             f"total, aiming for {WORDS_PER_SECOND * seconds:.0f} (Chinese or Japanese: two "
             "characters count as one word). Draw on the talking points.",
-            "- The first sentence is the hook (also hook_text), in the style of the report's most "
-            f"common hook type ({dominant_hook_type(report)}); the last sentence is the call to "
-            "action (cta_text).",
+            "- The first sentence is the hook (also hook_text), this job's turn: a "
+            f"{job_hook_family(report, job_id)} hook; the last sentence is the call to action "
+            "(cta_text).",
+            f"- This is job {job_id} of the theme: lead with the talking point "
+            f"{json.dumps(points_in_turn(theme, job_id)[0], ensure_ascii=False)}, then use as "
+            "many other points as fit; other jobs of the theme lead with other points.",
+            *(
+                [f"- {report.signal.describe()}: lean on the brief, do not cite trends."]
+                if report.signal is not None and report.signal.is_low
+                else []
+            ),
             "- text_overlays: a hook overlay in the first 3 s and a cta overlay in the last 3 s; "
             f"every overlay starts at or after 0 and ends at or before {seconds}.",
             "- hashtags: 3-10, without '#' and without spaces; include the brand hashtags.",

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from shortgen_assets.domain.plan.checks import plan_problems
 from shortgen_assets.domain.plan.planning import build_plan
+from shortgen_assets.domain.plan.prompts import plan_prompt
 from shortgen_assets.domain.plan.wording import STYLE_LOOKS, TREND_LINES
 from shortgen_assets.domain.trends.analysis import analyze_trends
 from shortgen_assets_tests.domain.plan.test_planning import THEMES, make_report
@@ -67,3 +68,20 @@ def test_a_low_signal_report_leaves_the_theme_in_charge() -> None:
         assert not any(s.startswith(tuple(openers)) for s in plan.voiceover_sentences)
         assert plan.hashtags[0] == "RocketNotes"
     assert plans[0].voiceover_script != plans[1].voiceover_script
+
+
+def test_the_llm_prompt_gives_each_job_its_turn_and_says_when_trends_are_thin() -> None:
+    theme, report = THEMES["default"], make_report()
+    points = _points(theme)
+
+    first, second = plan_prompt(theme, report, 1), plan_prompt(theme, report, 2)
+
+    assert first != second
+    leads = [
+        next(p for p in points if f'lead with the talking point "{p}"' in t)
+        for t in (first, second)
+    ]
+    assert leads[0] != leads[1]
+    assert "do not cite trends" not in first
+    thin = plan_prompt(theme, analyze_trends([], NOW, ["soil moisture probe"]), 1)
+    assert "trend signal none: 0 trending items" in thin and "do not cite trends" in thin

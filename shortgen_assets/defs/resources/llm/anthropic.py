@@ -83,7 +83,7 @@ class AnthropicLLM(LLMResource, HttpVendor):
     ) -> tuple[ProductionPlan, ProviderUsage]:
         return self._structured(
             system=PLAN_SYSTEM,
-            prompt=plan_prompt(theme, report),
+            prompt=plan_prompt(theme, report, job_id),
             tool=PLAN_TOOL,
             description="Submit the complete production plan for the short video.",
             schema=ProductionPlan,
