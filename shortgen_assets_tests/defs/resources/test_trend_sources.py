@@ -120,21 +120,25 @@ def test_youtube_timeout_fails_after_retries() -> None:
 
 
 @respx.mock
-def test_youtube_zero_results_is_an_error_not_an_empty_list() -> None:
+def test_youtube_zero_results_is_an_empty_snapshot_not_an_error() -> None:
     respx.get(SEARCH_URL).respond(200, json=fixture("youtube_search_empty.json"))
 
-    with pytest.raises(ProviderError, match="no short videos"):
-        youtube().collect(["an obscure phrase"], NOW)
+    assert youtube().collect(["an obscure phrase"], NOW).items == []
 
 
 @respx.mock
-def test_youtube_nothing_usable_is_an_error() -> None:
+def test_youtube_nothing_short_is_an_empty_snapshot_and_nothing_readable_an_error() -> None:
     page = fixture("youtube_videos.json")
     for video in page["items"]:
         video["contentDetails"]["duration"] = "PT4M"
     respx.get(SEARCH_URL).respond(200, json=fixture("youtube_search.json"))
     respx.get(VIDEOS_URL).respond(200, json=page)
 
+    assert youtube().collect(["fitness"], NOW).items == []
+
+    for video in page["items"]:
+        del video["statistics"]
+    respx.get(VIDEOS_URL).respond(200, json=page)
     with pytest.raises(ProviderError, match="no usable trending shorts"):
         youtube().collect(["fitness"], NOW)
 

@@ -104,8 +104,9 @@ def combine(sources: list[TrendSource]) -> TrendSourcesResource:
 
 
 def require_items(batch: SourceBatch, keywords: list[str]) -> SourceBatch:
-    """A live source's batch, or a clear error when nothing in it is usable."""
-    if not batch.items:
+    """A live source's batch, or a clear error when every item it sent was unreadable (a
+    broken source; no matching shorts at all is a valid, empty snapshot)."""
+    if not batch.items and batch.skipped and not batch.filtered:
         raise ProviderError(
             f"{batch.source}: no usable trending shorts for keywords {keywords} "
             f"({batch.skipped} malformed, {batch.filtered} not shorts); "

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from shortgen_assets.defs.resources.http import HttpVendor, ProviderError, require_key
+from shortgen_assets.defs.resources.http import HttpVendor, require_key
 from shortgen_assets.defs.resources.trend_sources import (
     SourceBatch,
     TrendSource,
@@ -51,11 +51,8 @@ class YouTubeTrends(TrendSource, HttpVendor):
                 "youtube search.list", lambda: client.get(f"{API}/search", params=search_params)
             )
             ids = youtube_video_ids(search)
-            if not ids:
-                raise ProviderError(
-                    f"youtube: search.list found no short videos for {keywords} published after "
-                    f"{search_params['publishedAfter']}; widen the keywords or the time window"
-                )
+            if not ids:  # a niche query: an empty snapshot, and the trend_signal check warns
+                return SourceBatch(self.source)
             video_params = {
                 "part": "snippet,contentDetails,statistics",
                 "id": ",".join(ids),
