@@ -59,7 +59,17 @@ class Settings(BaseSettings):
     llm_provider: Literal["offline", "anthropic"] = "offline"
     tts_provider: Literal["piper", "espeak", "openai", "elevenlabs"] = "piper"
     footage_provider: Literal["procedural", "pexels", "fal"] = "procedural"
-    publisher: Literal["dry_run", "youtube"] = "dry_run"
+    publishers: Annotated[list[Literal["youtube", "tiktok", "instagram"]], NoDecode] = Field(
+        default_factory=list, description="platforms posted to for real; the others dry-run"
+    )
+    youtube_privacy_status: Literal["private", "unlisted", "public"] = "private"
+    youtube_category_id: str = Field("22", description="YouTube category; 22 = People & Blogs")
+    tiktok_privacy_level: Literal[
+        "SELF_ONLY", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "PUBLIC_TO_EVERYONE"
+    ] = Field("SELF_ONLY", description="an unaudited TikTok app may only post SELF_ONLY")
+    public_base_url: str | None = Field(
+        None, description="public URL of the output folder, for Instagram to fetch videos"
+    )
     anthropic_model: str = "claude-sonnet-4-5"
 
     min_trends: int = Field(10, ge=1)
@@ -80,7 +90,7 @@ class Settings(BaseSettings):
     )
     dagster_ui_url: str = Field("http://127.0.0.1:3000", description="linked from the studio")
 
-    @field_validator("trend_sources", mode="before")
+    @field_validator("trend_sources", "publishers", mode="before")
     @classmethod
     def _split_sources(cls, value: object) -> object:
         if isinstance(value, str):

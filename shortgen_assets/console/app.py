@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from shortgen_assets.console import publish as cli_publish
 from shortgen_assets.console import runs as cli_runs
 from shortgen_assets.console import serve as cli_serve  # noqa: F401 - registers `serve`
 from shortgen_assets.console.common import (
@@ -31,7 +32,7 @@ from shortgen_assets.defs.progress import materialized_counts
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import get_settings
 
-__all__ = ["app", "cli_runs"]
+__all__ = ["app", "cli_publish", "cli_runs"]
 
 app.add_typer(theme_app, name="theme")
 
@@ -107,6 +108,8 @@ def show(
         typer.echo(f"  cost: ${video['cost_usd']['total']:.4f}")
         if video["reviewer"]:
             typer.echo(f"  reviewed by {video['reviewer']} at {video['reviewed_at']}")
+    for line in cli_publish.publication_lines(details["publications"]):
+        typer.echo(f"  {line}")
 
 
 @db_app.command("upgrade")

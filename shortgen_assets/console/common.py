@@ -15,6 +15,7 @@ from dagster import DagsterInstance, Definitions
 from sqlalchemy import select
 
 from shortgen_assets.db.models import Job, Video
+from shortgen_assets.db.publication_rows import job_publications
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.db.state import IllegalTransition
 from shortgen_assets.defs.check_warnings import check_warnings
@@ -96,6 +97,26 @@ def job_summary(job: Job, stages_done: int) -> dict[str, Any]:
     }
 
 
+def publication_summaries(settings: Settings, job_id: int) -> list[dict[str, Any]]:
+    """One entry per platform: status, where the post is, and the platform's reason if failed."""
+    with session_scope(settings.app_database_url) as session:
+        return [
+            {
+                "platform": row.platform,
+                "status": row.status,
+                "vendor": row.vendor,
+                "remote_id": row.remote_id,
+                "url": row.url,
+                "scheduled_at": row.scheduled_at.isoformat() if row.scheduled_at else None,
+                "published_at": row.published_at.isoformat() if row.published_at else None,
+                "error": row.error,
+                "manifest": row.manifest_path,
+                "attempts": row.attempts,
+            }
+            for row in job_publications(session, job_id)
+        ]
+
+
 def job_details(settings: Settings, job_id: int) -> dict[str, Any]:
     """Status, per-stage state from Dagster, files and costs of one job."""
     job, video = find_job(settings, job_id)
@@ -124,8 +145,6 @@ def job_details(settings: Settings, job_id: int) -> dict[str, Any]:
             "reviewer": video.reviewer,
             "reviewed_at": video.reviewed_at.isoformat() if video.reviewed_at else None,
             "review_note": video.review_note,
-            "published_at": video.published_at.isoformat() if video.published_at else None,
-            "published_url": video.published_url,
-            "manifest": video.publish_manifest_path,
         }
+    details["publications"] = publication_summaries(settings, job_id)
     return details

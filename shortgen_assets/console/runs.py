@@ -56,8 +56,13 @@ def retry(job_id: Annotated[int, typer.Argument(metavar="JOB", help="Job id")]) 
     """Re-run what is missing or failed for a job, from the first such stage onwards."""
     settings = get_settings()
     job, _ = find_job(settings, job_id)
-    if job.status in {JobStatus.APPROVED, JobStatus.REJECTED, JobStatus.PUBLISHED}:
-        raise UserError(f"job {job_id} is {job.status}; its video has been reviewed already")
+    if job.status in {JobStatus.APPROVED, JobStatus.PUBLISHED}:
+        from shortgen_assets.console.publish import retry_publication
+
+        retry_publication(settings, job_id)
+        return
+    if job.status == JobStatus.REJECTED:
+        raise UserError(f"job {job_id} is rejected; its video has been reviewed already")
     stages = stages_to_retry(instance(settings), job_id)
     if not stages:
         typer.echo(f"job {job_id}: every stage is materialized; nothing to retry", err=True)

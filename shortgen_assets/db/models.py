@@ -191,8 +191,36 @@ class Video(Base):
     reviewed_at: Mapped[datetime | None]
     reviewer: Mapped[str | None] = mapped_column(String(200))
     review_note: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime | None]
-    published_url: Mapped[str | None] = mapped_column(String(1000))
-    publish_manifest_path: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     run_id: Mapped[str] = mapped_column(String(64))
+
+
+PUBLICATION_STATUSES = ("sending", "waiting", "dry_run", "scheduled", "published", "failed")
+
+
+class Publication(Base):
+    """One job's video on one platform: the one row that says whether it was posted.
+
+    A `remote_id` means the platform has the post; nothing sends it again. `error` holds the
+    platform's reason while the status is `failed`.
+    """
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("job_id", "platform", name="uq_publications_job_platform"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("videos.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    vendor: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    remote_id: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    scheduled_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    manifest_path: Mapped[str | None] = mapped_column(String(1000))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    run_id: Mapped[str | None] = mapped_column(String(64))

@@ -28,7 +28,7 @@ def provider_pools(settings: Settings) -> dict[str, str | None]:
         "llm": _api_pool("llm", [settings.llm_provider]),
         "tts": _api_pool("tts", [settings.tts_provider]),
         "footage": _api_pool("footage", [settings.footage_provider]),
-        "publisher": _api_pool("publisher", [settings.publisher]),
+        "publisher": _api_pool("publisher", list(settings.publishers)),
     }
 
 

@@ -21,9 +21,9 @@ from dagster import (
     run_status_sensor,
     sensor,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from shortgen_assets.db.models import Job, Video
+from shortgen_assets.db.models import Job, Publication, Video, utcnow
 from shortgen_assets.db.state import (
     JobStatus,
     StaleRunEvent,
@@ -176,7 +176,10 @@ def job_failed(context: RunFailureSensorContext, app_db: AppDatabase) -> None:
     job=publication_job,
     minimum_interval_seconds=10,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Publishes each approved video whose theme has auto_post: true.",
+    description=(
+        "Publishes each approved video whose theme has auto_post: true, and each publication "
+        "waiting for its scheduled time once that time comes."
+    ),
 )
 def approved_videos(context: SensorEvaluationContext, app_db: AppDatabase) -> SensorResult:
     with app_db.session() as session:
@@ -186,8 +189,14 @@ def approved_videos(context: SensorEvaluationContext, app_db: AppDatabase) -> Se
             .where(Video.status == VideoStatus.APPROVED)
             .order_by(Video.id)
         ).all()
-    # One run per approved video ever: the run key dedupes ticks, and a failed publication is
-    # retried by hand (UI or `shortgen retry`), not relaunched on every tick.
+        due = session.execute(
+            select(Publication.job_id, func.max(Publication.scheduled_at))
+            .where(Publication.status == "waiting", Publication.scheduled_at <= utcnow())
+            .group_by(Publication.job_id)
+            .order_by(Publication.job_id)
+        ).all()
+    # One run per approved video ever, and one per due time: the run keys dedupe ticks, and a
+    # failed publication is retried by hand (UI or `shortgen retry`), not on every tick.
     requests = [
         RunRequest(
             partition_key=str(job_id),
@@ -196,9 +205,16 @@ def approved_videos(context: SensorEvaluationContext, app_db: AppDatabase) -> Se
         )
         for video_id, job_id, theme in rows
         if theme.get("auto_post")
+    ] + [
+        RunRequest(
+            partition_key=str(job_id),
+            run_key=f"publish-due-{job_id}-{when.isoformat()}",
+            tags={JOB_TAG: str(job_id)},
+        )
+        for job_id, when in due
     ]
     if not requests:
-        return SensorResult(skip_reason=SkipReason("no approved videos to auto-post"))
+        return SensorResult(skip_reason=SkipReason("nothing to auto-post, no publication due"))
     return SensorResult(run_requests=requests)
 
 

@@ -7,8 +7,9 @@ be swapped (offline or API provider) without its neighbours noticing.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -30,6 +31,7 @@ HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 STYLES = ("talking-head", "montage", "text-heavy", "cinematic", "tutorial", "animation")
 Style = Literal["talking-head", "montage", "text-heavy", "cinematic", "tutorial", "animation"]
 Platform = Literal["youtube_shorts", "tiktok", "reels"]
+PublishTarget = Literal["youtube", "tiktok", "instagram"]
 Position = Literal["top", "center", "bottom"]
 
 
@@ -134,6 +136,44 @@ class Brand(Strict):
     )
 
 
+class DailyWindow(Strict):
+    """Publish between `start` and `end` each day (in the schedule's timezone)."""
+
+    start: time = Field(description="window opens, e.g. 09:00")
+    end: time = Field(description="window closes, e.g. 11:00")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DailyWindow:
+        if self.end <= self.start:
+            raise ValueError("the daily window must end after it starts, e.g. 09:00 to 11:00")
+        return self
+
+
+class PublishSchedule(Strict):
+    """When to publish: one time (`at`) or a daily window (`daily`); unset means at once."""
+
+    at: datetime | None = Field(None, description="one time (in `timezone` unless it has one)")
+    daily: DailyWindow | None = Field(None, description="a window each day")
+    timezone: str = Field("UTC", description="IANA name, e.g. Europe/Paris")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone {name!r}; use an IANA name like Europe/Paris"
+            ) from None
+        return name
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> PublishSchedule:
+        if (self.at is None) == (self.daily is None):
+            raise ValueError("set exactly one of `at` (a time) or `daily` (a window)")
+        return self
+
+
 class Theme(Strict):
     """A product or brand brief: what to say, to whom, and how it should look and sound."""
 
@@ -155,6 +195,13 @@ class Theme(Strict):
         1, ge=0, le=48, description="for the theme's schedule (0: no schedule)"
     )
     auto_post: bool = Field(False, description="publish approved videos without asking")
+    publish_to: list[PublishTarget] = Field(
+        default_factory=list,
+        description="youtube, tiktok, instagram; empty: the one `platform` targets",
+    )
+    publish_schedule: PublishSchedule | None = Field(
+        None, description="when to publish: `at` a time or a `daily` window; unset: at once"
+    )
     language: str = Field("en", description="narration language code; it picks the voice")
     keywords: list[str] = Field(default_factory=list, description="trend search terms")
     hashtags: list[str] = Field(default_factory=list, description="brand hashtags to use")

@@ -10,6 +10,7 @@ import json
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -77,9 +78,14 @@ def type_name(annotation: Any, info: FieldInfo | None = None) -> str:
     elif isinstance(inner, type) and issubclass(inner, BaseModel):
         text = "section"
     else:
-        text = {str: "text", int: "integer", float: "number", bool: "true/false"}.get(
-            inner, str(inner)
-        )
+        text = {
+            str: "text",
+            int: "integer",
+            float: "number",
+            bool: "true/false",
+            datetime: "date and time `2026-12-01T09:00`",
+            time: "time `HH:MM`",
+        }.get(inner, str(inner))
     return f"{text}, optional" if optional else text
 
 

@@ -63,7 +63,7 @@ def test_show_unknown_job_is_a_user_error(installation: Settings) -> None:
 def test_db_upgrade_reports_the_head_revision(installation: Settings) -> None:
     code, out, _ = shortgen("db", "upgrade")
     assert code == 0
-    assert "revision 0001" in out
+    assert "revision 0002" in out
 
 
 def test_console_script_exit_codes_have_no_traceback(

@@ -20,6 +20,10 @@ from shortgen_assets.defs.resources.llm import LLMResource
 from shortgen_assets.defs.resources.llm.anthropic import AnthropicLLM
 from shortgen_assets.defs.resources.llm.offline import OfflineLLM
 from shortgen_assets.defs.resources.publisher import PublisherResource
+from shortgen_assets.defs.resources.publisher.dry_run import DryRunPublisher
+from shortgen_assets.defs.resources.publisher.instagram import InstagramPublisher
+from shortgen_assets.defs.resources.publisher.tiktok import TikTokPublisher
+from shortgen_assets.defs.resources.publisher.youtube import YouTubePublisher
 from shortgen_assets.defs.resources.trend_sources import TrendSource, combine
 from shortgen_assets.defs.resources.trend_sources.sample import SampleTrends
 from shortgen_assets.defs.resources.trend_sources.tiktok import TikTokTrends
@@ -55,8 +59,29 @@ FOOTAGE_VENDORS: dict[str, Callable[[Settings], FootageResource]] = {
 }
 
 
-def _secret(name: str, needed: bool) -> EnvVar | None:
-    return EnvVar(name) if needed else None
+LIVE_PUBLISHERS: dict[str, Callable[[Settings], PublisherResource]] = {
+    "youtube": lambda s: YouTubePublisher(
+        access_token=EnvVar("YOUTUBE_ACCESS_TOKEN"),
+        privacy_status=s.youtube_privacy_status,
+        category_id=s.youtube_category_id,
+    ),
+    "tiktok": lambda s: TikTokPublisher(
+        access_token=EnvVar("TIKTOK_ACCESS_TOKEN"), privacy_level=s.tiktok_privacy_level
+    ),
+    "instagram": lambda s: InstagramPublisher(
+        access_token=EnvVar("INSTAGRAM_ACCESS_TOKEN"),
+        user_id=EnvVar("INSTAGRAM_USER_ID"),
+        public_base_url=s.public_base_url or "",
+    ),
+}
+PUBLISH_PLATFORMS = tuple(LIVE_PUBLISHERS)
+
+
+def publisher_for(settings: Settings, platform: str) -> PublisherResource:
+    """The live vendor for a platform in SHORTGEN_PUBLISHERS, else the dry run."""
+    if platform in settings.publishers:
+        return LIVE_PUBLISHERS[platform](settings)
+    return DryRunPublisher(public_base_url=settings.public_base_url)
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
@@ -67,8 +92,5 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "llm": LLM_VENDORS[settings.llm_provider](settings),
         "tts": TTS_VENDORS[settings.tts_provider](settings),
         "footage_provider": FOOTAGE_VENDORS[settings.footage_provider](settings),
-        "publisher": PublisherResource(
-            provider=settings.publisher,
-            youtube_access_token=_secret("YOUTUBE_ACCESS_TOKEN", settings.publisher == "youtube"),
-        ),
+        **{f"{p}_publisher": publisher_for(settings, p) for p in PUBLISH_PLATFORMS},
     }

@@ -1,9 +1,8 @@
-"""What a publication is: the request, its result, the YouTube video resource and the manifest.
+"""The publish manifest: the durable record of one publication to one platform.
 
-The manifest is the durable record of a publication, written beside the video whatever the
-provider: the exact file that was (or would be) published, identified by size and sha256, and the
-exact API request that uploads it. A dry run stops there; the YouTube provider uploads and adds the
-video id and URL. Pure Python, no Dagster.
+Written beside the video whatever the vendor: the exact file that was (or would be) published,
+identified by size and sha256, the words sent, and the first API request. A dry run stops there;
+a live vendor adds what the platform answered (remote id, URL). Pure Python, no Dagster.
 """
 
 from __future__ import annotations
@@ -14,67 +13,43 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel
 
-from shortgen_assets.domain.schemas import Platform
+from shortgen_assets.domain.publish.post import Post
 
 MANIFEST_SUFFIX = ".publish.json"
-MANIFEST_VERSION = 1
-PublisherProvider = Literal["dry_run", "youtube"]
-
-# YouTube limits (videos.insert): title <= 100 characters, description <= 5000 bytes, no angle
-# brackets in either; tags <= 500 characters in total; more than 15 hashtags and YouTube ignores
-# them all.
-YOUTUBE_TITLE_MAX = 100
-YOUTUBE_DESCRIPTION_MAX_BYTES = 5000
-YOUTUBE_TAGS_MAX_CHARS = 500
-YOUTUBE_HASHTAGS_MAX = 15
-SHORTS_TAG = "Shorts"
+MANIFEST_VERSION = 2
 
 
-class PublishRequest(BaseModel):
-    """One video to publish, with the words that go with it."""
-
-    video_path: Path
-    thumbnail_path: Path | None = None
-    title: str = Field(min_length=1)
-    description: str = ""
-    hashtags: list[str] = Field(default_factory=list, description="without '#'")
-    platform: Platform = "youtube_shorts"
-    job_id: int
-    video_id: int | None = Field(None, description="the app's videos row id")
-
-    @field_validator("hashtags")
-    @classmethod
-    def _clean_hashtags(cls, hashtags: list[str]) -> list[str]:
-        """'#AI Tools' -> 'AITools': hashtags cannot hold '#' or spaces; duplicates dropped."""
-        cleaned: list[str] = []
-        for tag in hashtags:
-            word = "".join(tag.split()).lstrip("#")
-            if word and word.lower() not in {c.lower() for c in cleaned}:
-                cleaned.append(word)
-        return cleaned
+class FileFacts(BaseModel):
+    size_bytes: int
+    sha256: str
+    duration_seconds: float
 
 
 class PublishResult(BaseModel):
-    """Where the manifest is and, for a real upload, where the video went.
+    """What a publisher did: the manifest, and for a live post the platform's answer.
 
-    A dry run publishes nothing, so `published_url` and `platform_video_id` are None and
-    `published_at` is when the manifest was written.
+    `status` is `dry_run` (nothing sent), `published`, or `scheduled` (uploaded, goes public at
+    `scheduled_at`). `warning` notes a side step that failed after the post was made.
     """
 
+    platform: str
+    vendor: str
+    status: str
     manifest_path: Path
-    published_url: str | None
+    remote_id: str | None = None
+    url: str | None = None
     published_at: datetime
-    provider: PublisherProvider
-    platform_video_id: str | None = None
+    scheduled_at: datetime | None = None
+    warning: str | None = None
 
 
-def manifest_path_for(video_path: Path) -> Path:
-    """`<folder>/<stem>.publish.json` beside the video."""
-    return video_path.with_name(video_path.stem + MANIFEST_SUFFIX)
+def manifest_path_for(video_path: Path, platform: str) -> Path:
+    """`<folder>/<stem>.<platform>.publish.json` beside the video."""
+    return video_path.with_name(f"{video_path.stem}.{platform}{MANIFEST_SUFFIX}")
 
 
 def file_sha256(path: Path) -> str:
@@ -83,83 +58,34 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def youtube_safe(text: str) -> str:
-    """YouTube rejects '<' and '>' in titles and descriptions."""
-    return text.replace("<", "").replace(">", "")
-
-
-def youtube_hashtags(hashtags: list[str]) -> list[str]:
-    """The hashtags for the description: #Shorts included, at most the 15 YouTube honours."""
-    tags = [t for t in hashtags if t.lower() != SHORTS_TAG.lower()]
-    return [*tags[: YOUTUBE_HASHTAGS_MAX - 1], SHORTS_TAG]
-
-
-def youtube_description(description: str, hashtags: list[str]) -> str:
-    """The description with its hashtag line, cut to YouTube's 5000 bytes (hashtags kept)."""
-    line = " ".join(f"#{t}" for t in youtube_hashtags(hashtags))
-    room = YOUTUBE_DESCRIPTION_MAX_BYTES - len(line.encode()) - 2
-    body = youtube_safe(description).strip().encode()[: max(0, room)]
-    text = body.decode(errors="ignore").strip()
-    return f"{text}\n\n{line}" if text else line
-
-
-def youtube_tags(hashtags: list[str]) -> list[str]:
-    """Tags within YouTube's 500-character budget (commas count; tags with spaces are quoted)."""
-    tags: list[str] = []
-    used = 0
-    for tag in hashtags:
-        cost = len(tag) + (2 if " " in tag else 0) + (1 if tags else 0)
-        if used + cost > YOUTUBE_TAGS_MAX_CHARS:
-            break
-        tags.append(tag)
-        used += cost
-    return tags
-
-
-def youtube_video_resource(
-    request: PublishRequest, category_id: str, privacy_status: str
-) -> dict[str, Any]:
-    """The `video` resource (snippet + status) sent when the upload session is opened."""
-    return {
-        "snippet": {
-            "title": youtube_safe(request.title).strip()[:YOUTUBE_TITLE_MAX],
-            "description": youtube_description(request.description, request.hashtags),
-            "tags": youtube_tags(request.hashtags),
-            "categoryId": category_id,
-        },
-        "status": {"privacyStatus": privacy_status, "selfDeclaredMadeForKids": False},
-    }
-
-
 def build_manifest(
-    request: PublishRequest,
+    post: Post,
     *,
-    provider: PublisherProvider,
-    size_bytes: int,
-    sha256: str,
-    duration_seconds: float,
+    vendor: str,
+    facts: FileFacts,
     api_request: dict[str, Any] | None,
     created_at: datetime,
     published: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The manifest document; `published` is None until a provider has really published."""
-    video = request.video_path.resolve()
-    thumbnail = request.thumbnail_path.resolve() if request.thumbnail_path else None
+    """The manifest document; `published` is None until a vendor has really posted."""
+    video = post.video_path.resolve()
+    thumbnail = post.thumbnail_path.resolve() if post.thumbnail_path else None
     return {
         "manifest_version": MANIFEST_VERSION,
-        "provider": provider,
-        "platform": request.platform,
-        "job_id": request.job_id,
-        "video_id": request.video_id,
-        "title": request.title,
-        "description": request.description,
-        "hashtags": request.hashtags,
+        "vendor": vendor,
+        "platform": post.platform,
+        "job_id": post.job_id,
+        "video_id": post.video_id,
+        "title": post.title,
+        "caption": post.caption,
+        "hashtags": post.hashtags,
+        "scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None,
         "file": {
             "name": video.name,
             "path": str(video),
-            "size_bytes": size_bytes,
-            "sha256": sha256,
-            "duration_seconds": round(duration_seconds, 3),
+            "size_bytes": facts.size_bytes,
+            "sha256": facts.sha256,
+            "duration_seconds": round(facts.duration_seconds, 3),
         },
         "thumbnail": {"name": thumbnail.name, "path": str(thumbnail)} if thumbnail else None,
         "api_request": api_request,

@@ -13,7 +13,7 @@ from dagster import AssetKey, DagsterInstance, Definitions, build_sensor_context
 from typer.testing import CliRunner
 
 from shortgen_assets.console.app import app
-from shortgen_assets.db.models import Job, Video
+from shortgen_assets.db.models import Job, Publication, Video
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.definitions import build_definitions
@@ -174,8 +174,11 @@ def test_approval_auto_posts_only_when_the_theme_says_so(world: World) -> None:
     )
     assert outcome.success
     video = video_of(world, world.auto_post)
-    assert video.status == "published" and video.published_at is not None
-    manifest = json.loads(Path(video.publish_manifest_path).read_text())
+    assert video.status == "published"
+    with session_scope(world.settings.app_database_url) as session:
+        [row] = session.query(Publication).filter_by(job_id=world.auto_post).all()
+        assert (row.platform, row.status, row.vendor) == ("youtube", "dry_run", "dry_run")
+        manifest = json.loads(Path(row.manifest_path).read_text())
     assert manifest["file"]["path"] == video.path
     assert manifest["file"]["size_bytes"] == Path(video.path).stat().st_size
     assert job_status(world, world.auto_post) == "published"

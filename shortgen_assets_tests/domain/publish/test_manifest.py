@@ -1,4 +1,4 @@
-"""The publish request, the YouTube video resource built from it, and the manifest file."""
+"""The manifest file: where it goes, what it records, and that it is written atomically."""
 
 from __future__ import annotations
 
@@ -10,63 +10,20 @@ from pathlib import Path
 import pytest
 
 from shortgen_assets.domain.publish.manifest import (
-    PublishRequest,
+    FileFacts,
     build_manifest,
     file_sha256,
     manifest_path_for,
     write_manifest,
-    youtube_description,
-    youtube_tags,
-    youtube_video_resource,
 )
+from shortgen_assets.domain.publish.post import PostRequest, build_post
 
 
-def request(**changes: object) -> PublishRequest:
-    fields: dict[str, object] = {
-        "video_path": Path("/videos/job_7.mp4"),
-        "title": "Wake up like it's sunrise",
-        "description": "Meet the Aurora lamp.",
-        "hashtags": ["AuroraLamp", "MorningRoutine"],
-        "job_id": 7,
-        "video_id": 3,
-    }
-    return PublishRequest.model_validate({**fields, **changes})
-
-
-def test_hashtags_lose_their_hash_spaces_and_duplicates() -> None:
-    tags = request(hashtags=["#AI Tools", "aitools", "#", "Lamp"]).hashtags
-    assert tags == ["AITools", "Lamp"]
-
-
-def test_the_manifest_sits_beside_the_video() -> None:
-    assert manifest_path_for(Path("/out/review/job_7.mp4")) == Path(
-        "/out/review/job_7.publish.json"
+def test_each_platform_has_its_manifest_beside_the_video() -> None:
+    video = Path("/out/approved/job-7/job_7.mp4")
+    assert manifest_path_for(video, "tiktok") == Path(
+        "/out/approved/job-7/job_7.tiktok.publish.json"
     )
-
-
-def test_youtube_resource_carries_hashtags_shorts_and_status() -> None:
-    body = youtube_video_resource(request(title="Best <lamp> ever"), "22", "unlisted")
-    assert body["snippet"] == {
-        "title": "Best lamp ever",
-        "description": "Meet the Aurora lamp.\n\n#AuroraLamp #MorningRoutine #Shorts",
-        "tags": ["AuroraLamp", "MorningRoutine"],
-        "categoryId": "22",
-    }
-    assert body["status"] == {"privacyStatus": "unlisted", "selfDeclaredMadeForKids": False}
-
-
-def test_description_keeps_hashtags_within_youtube_limits() -> None:
-    text = youtube_description("x" * 6000, [f"tag{i}" for i in range(30)] + ["shorts"])
-    hashtags = text.split("\n\n")[-1].split()
-    assert len(text.encode()) <= 5000
-    assert len(hashtags) == 15 and hashtags[-1] == "#Shorts"
-    assert youtube_description("", ["Lamp"]) == "#Lamp #Shorts"
-
-
-def test_tags_stay_within_the_500_character_budget() -> None:
-    tags = youtube_tags(["a" * 99] * 10)
-    assert len(tags) == 5  # 5 * 99 + 4 commas = 499
-    assert sum(map(len, tags)) + len(tags) - 1 <= 500
 
 
 def test_sha256_is_streamed_from_the_file(tmp_path: Path) -> None:
@@ -77,16 +34,24 @@ def test_sha256_is_streamed_from_the_file(tmp_path: Path) -> None:
 
 
 def test_write_manifest_replaces_atomically_and_cleans_up_on_failure(tmp_path: Path) -> None:
-    path = tmp_path / "v.publish.json"
-    created = datetime(2025, 11, 23, 12, 0, tzinfo=UTC)
+    path = tmp_path / "v.youtube.publish.json"
+    words = PostRequest(title="Lamp", description="Meet it.", hashtags=["Lamp"])
+    post = build_post(
+        "youtube",
+        words,
+        video_path=tmp_path / "v.mp4",
+        thumbnail_path=None,
+        video_relpath=None,
+        scheduled_at=datetime(2026, 12, 1, 9, tzinfo=UTC),
+        job_id=7,
+        video_id=3,
+    )
     manifest = build_manifest(
-        request(video_path=tmp_path / "v.mp4"),
-        provider="dry_run",
-        size_bytes=10,
-        sha256="ab" * 32,
-        duration_seconds=2.00049,
+        post,
+        vendor="dry_run",
+        facts=FileFacts(size_bytes=10, sha256="ab" * 32, duration_seconds=2.00049),
         api_request=None,
-        created_at=created,
+        created_at=datetime(2025, 11, 23, 12, 0, tzinfo=UTC),
     )
     write_manifest(path, manifest)
     saved = json.loads(path.read_text())
@@ -97,10 +62,11 @@ def test_write_manifest_replaces_atomically_and_cleans_up_on_failure(tmp_path: P
         "sha256": "ab" * 32,
         "duration_seconds": 2.0,
     }
-    assert saved["created_at"] == "2025-11-23T12:00:00+00:00"
+    assert saved["platform"] == "youtube" and saved["caption"] == "Meet it.\n\n#Lamp #Shorts"
+    assert saved["scheduled_at"] == "2026-12-01T09:00:00+00:00"
     assert saved["published"] is None
 
     with pytest.raises(TypeError):
         write_manifest(path, {"not json": object()})
     assert json.loads(path.read_text()) == saved
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.publish.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.youtube.publish.json"]
