@@ -64,7 +64,9 @@ def world(
             monkeypatch.setenv(name, value)
         settings = install(root, "sqlite", monkeypatch, request)
         everywhere = ["youtube", "tiktok", "instagram"]
-        theme = theme_file(root, "all", duration_seconds=5, publish_to=everywhere)
+        theme = theme_file(
+            root, "all", name="everywhere", duration_seconds=5, publish_to=everywhere
+        )
         with session_scope(settings.app_database_url) as session:
             [job_id] = request_jobs(session, load_theme(theme), theme, status="queued")
         defs = build_definitions(settings)
