@@ -15,7 +15,7 @@ from shortgen_assets.domain.audio.soundtrack import (
     mix_tracks,
     speech_spans,
 )
-from shortgen_assets.domain.media import measure_loudness, probe
+from shortgen_assets.domain.media import measure_loudness, probe, run_ffmpeg
 from shortgen_assets.domain.schemas import Narration, SentenceTiming, WordTiming
 
 VOICE_RATE = 22_050
@@ -119,9 +119,30 @@ def test_master_lands_on_the_loudness_target_under_the_peak_ceiling(tmp_path: Pa
     loudness, gain = master(mix, out, target_lufs=-14.0)
     measured = measure_loudness(out)
     assert abs(measured.integrated_lufs + 14.0) <= 0.3
-    assert measured.true_peak_dbtp <= -1.5
+    assert measured.true_peak_dbtp <= -2.0
     assert gain > 5  # it really had to be raised
     assert loudness == measured
+
+
+def test_master_keeps_the_ceiling_when_the_limiter_cannot_hold_the_level(tmp_path: Path) -> None:
+    """Sparse full-scale clicks over a quiet bed: the peak ceiling wins, the level stays within
+    the delivery check's 1 LU, and the AAC encode of the result stays under -1 dBTP."""
+    rng = np.random.default_rng(7)
+    t = np.arange(4 * SAMPLE_RATE) / SAMPLE_RATE
+    bed = 0.02 * np.sin(2 * np.pi * 180 * t)
+    clicks = np.zeros_like(bed)
+    clicks[rng.choice(bed.size, 40, replace=False)] = rng.choice([-1.0, 1.0], 40)
+    signal = (bed + clicks).astype(np.float32)
+    mix = write_wav(tmp_path / "mix.wav", np.stack([signal, signal], axis=1))
+    out = tmp_path / "master.wav"
+    loudness, _ = master(mix, out, target_lufs=-14.0)
+    assert loudness.true_peak_dbtp <= -2.0
+    assert abs(loudness.integrated_lufs + 14.0) <= 1.0
+    encoded = tmp_path / "master.m4a"
+    run_ffmpeg(
+        ["-i", str(out), "-c:a", "aac", "-b:a", "192k", "-ar", "48000", str(encoded)], what="aac"
+    )
+    assert measure_loudness(encoded).true_peak_dbtp <= -1.0
 
 
 def test_soundtrack_with_a_music_file_is_mastered(tmp_path: Path) -> None:
@@ -134,5 +155,5 @@ def test_soundtrack_with_a_music_file_is_mastered(tmp_path: Path) -> None:
     assert info.sample_rate == SAMPLE_RATE and abs(info.duration - 3.0) < 0.01
     assert track.music == f"file:{music}"
     assert abs(track.loudness.integrated_lufs + 14.0) <= 0.3
-    assert track.loudness.true_peak_dbtp <= -1.5
+    assert track.loudness.true_peak_dbtp <= -2.0
     assert not (tmp_path / "soundtrack.mix.wav").exists()
