@@ -2,27 +2,23 @@
 
 User errors (a bad theme, an unknown job, a bad option) print one line and exit 2; failures exit 1;
 neither prints a traceback. Every command works on the same settings and DAGSTER_HOME as the UI.
+This module loads nothing heavy: Dagster, SQLAlchemy and the settings are imported inside the
+lookups, on first use, so `shortgen --help` answers at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from dagster import DagsterInstance, Definitions
-from sqlalchemy import select
 
-from shortgen_assets.db.models import Job, Video
-from shortgen_assets.db.publication_rows import job_publications
-from shortgen_assets.db.session import session_scope
-from shortgen_assets.db.state import IllegalTransition
-from shortgen_assets.defs.check_warnings import check_warnings
-from shortgen_assets.defs.pools import apply_pool_limits
-from shortgen_assets.defs.progress import ALL_STAGES, stage_states
-from shortgen_assets.domain.themes import ThemeError
-from shortgen_assets.settings import Settings, prepare_dagster_home
+if TYPE_CHECKING:
+    from dagster import DagsterInstance, Definitions
+
+    from shortgen_assets.db.models import Job, Video
+    from shortgen_assets.settings import Settings
 
 app = typer.Typer(
     help="shortgen: trends and a product brief in, reviewed vertical short videos out.",
@@ -47,20 +43,32 @@ def friendly(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (UserError, ThemeError, IllegalTransition) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
         except typer.Exit:
             raise
         except Exception as exc:
+            if isinstance(exc, _user_errors()):
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from None
             typer.echo(f"failed: {type(exc).__name__}: {exc}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 
 
+def _user_errors() -> tuple[type[Exception], ...]:
+    from shortgen_assets.db.state import IllegalTransition
+    from shortgen_assets.domain.themes import ThemeError
+
+    return (UserError, ThemeError, IllegalTransition)
+
+
 def instance(settings: Settings) -> DagsterInstance:
     """The project's instance, with the configured pool limits applied."""
+    from dagster import DagsterInstance
+
+    from shortgen_assets.defs.pools import apply_pool_limits
+    from shortgen_assets.settings import prepare_dagster_home
+
     prepare_dagster_home(settings)
     dagster_instance = DagsterInstance.get()
     apply_pool_limits(dagster_instance, settings)
@@ -75,6 +83,11 @@ def definitions(settings: Settings) -> Definitions:
 
 
 def find_job(settings: Settings, job_id: int) -> tuple[Job, Video | None]:
+    from sqlalchemy import select
+
+    from shortgen_assets.db.models import Job, Video
+    from shortgen_assets.db.session import session_scope
+
     with session_scope(settings.app_database_url) as session:
         job = session.get(Job, job_id)
         if job is None:
@@ -86,6 +99,8 @@ def find_job(settings: Settings, job_id: int) -> tuple[Job, Video | None]:
 
 
 def job_summary(job: Job, stages_done: int) -> dict[str, Any]:
+    from shortgen_assets.defs.progress import ALL_STAGES
+
     return {
         "id": job.id,
         "status": job.status,
@@ -99,6 +114,9 @@ def job_summary(job: Job, stages_done: int) -> dict[str, Any]:
 
 def publication_summaries(settings: Settings, job_id: int) -> list[dict[str, Any]]:
     """One entry per platform: status, where the post is, and the platform's reason if failed."""
+    from shortgen_assets.db.publication_rows import job_publications
+    from shortgen_assets.db.session import session_scope
+
     with session_scope(settings.app_database_url) as session:
         return [
             {
@@ -119,6 +137,9 @@ def publication_summaries(settings: Settings, job_id: int) -> list[dict[str, Any
 
 def job_details(settings: Settings, job_id: int) -> dict[str, Any]:
     """Status, per-stage state from Dagster, files and costs of one job."""
+    from shortgen_assets.defs.check_warnings import check_warnings
+    from shortgen_assets.defs.progress import stage_states
+
     job, video = find_job(settings, job_id)
     dagster_instance = instance(settings)
     states = stage_states(dagster_instance, job_id)

@@ -6,7 +6,7 @@ launchpad (job `publish_video`), then prints one line per platform from the publ
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,8 +19,9 @@ from shortgen_assets.console.common import (
     instance,
     publication_summaries,
 )
-from shortgen_assets.domain.publish.schedule import ScheduleError, parse_at
-from shortgen_assets.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from shortgen_assets.settings import Settings
 
 PLATFORMS = ("youtube", "tiktok", "instagram")
 PUBLISHABLE = {"approved", "published"}
@@ -89,6 +90,8 @@ def publish_job(settings: Settings, job_id: int, platforms: list[str], at: str |
     if unknown:
         raise UserError(f"unknown platform {', '.join(unknown)}; use {', '.join(PLATFORMS)}")
     if at:
+        from shortgen_assets.domain.publish.schedule import ScheduleError, parse_at
+
         try:
             parse_at(at)
         except ScheduleError as exc:
@@ -124,4 +127,6 @@ def publish(
     ] = None,
 ) -> None:
     """Publish a job's approved video to each platform once; dry run unless SHORTGEN_PUBLISHERS."""
+    from shortgen_assets.settings import get_settings
+
     publish_job(get_settings(), job_id, list(platform or []), at)

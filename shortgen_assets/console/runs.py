@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,17 +18,11 @@ from shortgen_assets.console.common import (
     instance,
     job_details,
 )
-from shortgen_assets.db.repository import request_jobs
-from shortgen_assets.db.session import session_scope
 from shortgen_assets.db.state import JobStatus
-from shortgen_assets.defs.backfills import launch_backfill, missing_jobs, parse_job_ids
-from shortgen_assets.defs.jobs import PIPELINE_STAGES
-from shortgen_assets.defs.launch import RunOutcome, StepReport, materialize_job
-from shortgen_assets.defs.progress import stages_to_retry
-from shortgen_assets.defs.reviews import launch_review
-from shortgen_assets.domain.publish.review import STATUSES, Decision, ReviewError
-from shortgen_assets.domain.themes import load_theme
-from shortgen_assets.settings import get_settings
+from shortgen_assets.domain.publish.review import STATUSES, Decision
+
+if TYPE_CHECKING:
+    from shortgen_assets.defs.launch import RunOutcome, StepReport
 
 
 def _print_step(step: StepReport) -> None:
@@ -40,6 +34,9 @@ def _print_step(step: StepReport) -> None:
 
 def _run_tracked(job_id: int, stages: Sequence[str]) -> RunOutcome:
     """Materialize `stages` for the job in process (jobs.status follows); exit 1 on failure."""
+    from shortgen_assets.defs.launch import materialize_job
+    from shortgen_assets.settings import get_settings
+
     settings = get_settings()
     outcome = materialize_job(
         definitions(settings), instance(settings), job_id, stages, on_step=_print_step
@@ -54,6 +51,9 @@ def _run_tracked(job_id: int, stages: Sequence[str]) -> RunOutcome:
 @friendly
 def retry(job_id: Annotated[int, typer.Argument(metavar="JOB", help="Job id")]) -> None:
     """Re-run what is missing or failed for a job, from the first such stage onwards."""
+    from shortgen_assets.defs.progress import stages_to_retry
+    from shortgen_assets.settings import get_settings
+
     settings = get_settings()
     job, _ = find_job(settings, job_id)
     if job.status in {JobStatus.APPROVED, JobStatus.PUBLISHED}:
@@ -77,10 +77,16 @@ def retry(job_id: Annotated[int, typer.Argument(metavar="JOB", help="Job id")]) 
 def backfill(
     jobs: Annotated[str, typer.Option(help="Job ids: ranges and lists like 1-20,25")],
     from_stage: Annotated[
-        str, typer.Option("--from", help="First stage to re-materialize")
-    ] = PIPELINE_STAGES[0],
+        str | None,
+        typer.Option("--from", help="First stage to re-materialize [default: the first stage]"),
+    ] = None,
 ) -> None:
     """Queue an asset backfill over many jobs; the daemon runs it (UI: Overview > Backfills)."""
+    from shortgen_assets.defs.backfills import launch_backfill, missing_jobs, parse_job_ids
+    from shortgen_assets.defs.jobs import PIPELINE_STAGES
+    from shortgen_assets.settings import get_settings
+
+    from_stage = from_stage or PIPELINE_STAGES[0]
     if from_stage not in PIPELINE_STAGES:
         raise UserError(f"unknown stage {from_stage!r}; use one of {', '.join(PIPELINE_STAGES)}")
     settings = get_settings()
@@ -109,6 +115,12 @@ def demo(
     ),
 ) -> None:
     """Request one job and make its video now, in this process, on the configured providers."""
+    from shortgen_assets.db.repository import request_jobs
+    from shortgen_assets.db.session import session_scope
+    from shortgen_assets.defs.jobs import PIPELINE_STAGES
+    from shortgen_assets.domain.themes import load_theme
+    from shortgen_assets.settings import get_settings
+
     settings = get_settings()
     parsed = load_theme(theme)
     with session_scope(settings.app_database_url) as session:
@@ -131,6 +143,10 @@ def _review(
     job_id: int, video_id: int | None, decision: Decision, note: str, reviewer: str
 ) -> None:
     """Launch the `review` materialization for the video shown (default: the job's latest)."""
+    from shortgen_assets.defs.reviews import launch_review
+    from shortgen_assets.domain.publish.review import ReviewError
+    from shortgen_assets.settings import get_settings
+
     settings = get_settings()
     job, video = find_job(settings, job_id)
     if video is None:

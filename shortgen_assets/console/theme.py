@@ -12,9 +12,10 @@ from typing import Annotated
 
 import typer
 
-from shortgen_assets.console.common import UserError, friendly
+from shortgen_assets.console.common import UserError, app, friendly
 
 theme_app = typer.Typer(help="Write, check and document themes.", no_args_is_help=True)
+app.add_typer(theme_app, name="theme")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 
 

@@ -6,16 +6,16 @@ Their status changes go through db/state.py.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from shortgen_assets.db.models import Job
 from shortgen_assets.db.state import JobStatus, initial_status
-from shortgen_assets.domain.brand_kit import snapshot_brand
-from shortgen_assets.domain.schemas import Theme
-from shortgen_assets.domain.themes import load_theme
-from shortgen_assets.settings import get_settings
+
+if TYPE_CHECKING:  # `shortgen jobs` and `show` list rows without loading the theme schema
+    from shortgen_assets.domain.schemas import Theme
 
 
 def request_jobs(
@@ -34,6 +34,9 @@ def request_jobs(
     A caller that runs the job itself (the demo) inserts it as `queued`, so no sensor launches it
     a second time.
     """
+    from shortgen_assets.domain.brand_kit import snapshot_brand
+    from shortgen_assets.settings import get_settings
+
     start = initial_status(status)
     base = theme_path.parent if theme_path else Path.cwd()
     snapshot = snapshot_brand(theme, base, get_settings().kits_dir).model_dump(mode="json")
@@ -54,6 +57,8 @@ def request_jobs(
 
 def ensure_job(session: Session, job_id: int, default_theme_path: Path) -> Job:
     """The job row for a partition key; a key added by hand in the UI gets one (default theme)."""
+    from shortgen_assets.domain.themes import load_theme
+
     job = session.get(Job, job_id)
     if job is not None:
         return job

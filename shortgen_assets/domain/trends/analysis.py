@@ -6,7 +6,9 @@ what little it measured, and its first recommendation says the plan leans on the
 Everything here is deterministic for a given snapshot and `now`: items are put in a canonical order
 before clustering and KMeans runs with a fixed seed, so re-materializing a report gives the same
 answer. Clusters come from TF-IDF over titles and hashtags; k is picked by silhouette score, and a
-snapshot with no real structure (or too few items) is one cluster.
+snapshot with no real structure (or too few items) is one cluster. scikit-learn (and scipy under
+it) is imported where clustering runs: every run worker and code server imports this module with
+the definitions, and loading it there would cost them a second.
 """
 
 from __future__ import annotations
@@ -19,11 +21,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.metrics import silhouette_score
-from threadpoolctl import threadpool_limits
 
 from shortgen_assets.domain.schemas import (
     STYLES,
@@ -44,7 +41,6 @@ FILLER_WORDS = frozenset(
     {"just", "like", "really", "got", "actually", "honestly", "literally", "rn", "day", "days"}
     | {"week", "part", "thing", "things", "make", "making", "everyone", "ever", "single", "way"}
 )
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | GENERIC_HASHTAGS | FILLER_WORDS)
 MAX_CLUSTERS = 12
 MIN_SILHOUETTE = 0.02
 SEED = 0
@@ -158,8 +154,10 @@ def _documents(items: list[TrendItem]) -> list[str]:
 
 
 def _vectorize(items: list[TrendItem]) -> tuple[np.ndarray, list[str]] | None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
-        stop_words=sorted(STOP_WORDS),
+        stop_words=sorted(ENGLISH_STOP_WORDS | GENERIC_HASHTAGS | FILLER_WORDS),
         token_pattern=r"(?u)\b[^\W\d_][\w]+\b",
         sublinear_tf=True,
     )
@@ -172,6 +170,11 @@ def _vectorize(items: list[TrendItem]) -> tuple[np.ndarray, list[str]] | None:
 
 def choose_labels(matrix: np.ndarray) -> np.ndarray:
     """Labels with k picked by cosine silhouette over 2..MAX_CLUSTERS; all 0 if no structure."""
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.metrics import silhouette_score
+    from threadpoolctl import threadpool_limits
+
     n = matrix.shape[0]
     best_labels, best_score = np.zeros(n, dtype=int), MIN_SILHOUETTE
     for k in range(2, min(MAX_CLUSTERS, n - 1) + 1):

@@ -1,0 +1,119 @@
+"""Benchmark: how fast the `shortgen` command answers, against Python's and Dagster's own start-up.
+
+Every figure is the median wall time of `--runs` fresh subprocesses, measured in one run and
+interleaved (round by round), so load on a shared host hits each command alike:
+
+- references: `python -c pass` and `python -c "import dagster"`;
+- `shortgen --help`, `shortgen jobs --json`, `shortgen show 1`;
+- `python -c "import shortgen_assets.definitions"` (what every run worker and code server does).
+
+The commands run against a temporary SHORTGEN_HOME holding one requested job, made (and migrated)
+before timing starts. Targets (issue 11): --help <= 0.3 s; jobs and show <= import dagster + 0.3 s;
+definitions <= import dagster + 0.8 s.
+
+    .venv/bin/python benchmarks/cli.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SHORTGEN = str(Path(sys.executable).parent / "shortgen")
+THEME = PROJECT / "config" / "themes" / "default.yaml"
+
+REFERENCES = {
+    "python -c pass": [PYTHON, "-c", "pass"],
+    "import dagster": [PYTHON, "-c", "import dagster"],
+}
+MEASURED = {
+    "shortgen --help": [SHORTGEN, "--help"],
+    "shortgen jobs --json": [SHORTGEN, "jobs", "--json"],
+    "shortgen show 1": [SHORTGEN, "show", "1"],
+    "import definitions": [PYTHON, "-c", "import shortgen_assets.definitions"],
+}
+# name: (reference it is measured against or None for absolute, allowed seconds)
+TARGETS = {
+    "shortgen --help": (None, 0.3),
+    "shortgen jobs --json": ("import dagster", 0.3),
+    "shortgen show 1": ("import dagster", 0.3),
+    "import definitions": ("import dagster", 0.8),
+}
+
+
+def _environment(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHORTGEN_")}
+    env.update(
+        SHORTGEN_HOME=str(home),
+        SHORTGEN_OUTPUT_DIR=str(home / "output"),
+        DAGSTER_HOME=str(home / "dagster"),
+    )
+    return env
+
+
+def _run(command: list[str], env: dict[str, str]) -> float:
+    begun = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=PROJECT, capture_output=True, text=True)
+    seconds = time.perf_counter() - begun
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr.strip()}")
+    return seconds
+
+
+def measure(runs: int, env: dict[str, str]) -> dict[str, float]:
+    """Median seconds per command; every round runs each command once, in the same order."""
+    commands = {**REFERENCES, **MEASURED}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(_run(command, env))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def report(medians: dict[str, float], runs: int) -> bool:
+    load = os.getloadavg()
+    print(f"median of {runs} fresh processes; load average {load[0]:.2f} {load[1]:.2f}")
+    base = medians["python -c pass"]
+    for name in REFERENCES:
+        print(f"  {name:<22} {medians[name]:6.3f} s")
+    met = True
+    for name, (reference, allowed) in TARGETS.items():
+        seconds = medians[name]
+        if reference is None:
+            limit, against = allowed, f"target <= {allowed:.1f} s"
+        else:
+            limit = medians[reference] + allowed
+            delta = seconds - medians[reference]
+            against = f"{delta:+.3f} s vs {reference} (target <= +{allowed:.1f} s)"
+        ok = seconds <= limit
+        met &= ok
+        print(
+            f"  {name:<22} {seconds:6.3f} s  {seconds / base:5.1f}x python  {against}  "
+            f"{'ok' if ok else 'MISSED'}"
+        )
+    return met
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="shortgen-bench-cli-") as folder:
+        env = _environment(Path(folder) / "home")
+        # One requested job (this also creates and migrates the app database and DAGSTER_HOME).
+        _run([SHORTGEN, "request", "--theme", str(THEME)], env)
+        _run([SHORTGEN, "show", "1"], env)
+        met = report(measure(args.runs, env), args.runs)
+    sys.exit(0 if met else 1)
+
+
+if __name__ == "__main__":
+    main()

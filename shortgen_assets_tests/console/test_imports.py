@@ -1,0 +1,62 @@
+"""What each entry point loads, checked in fresh processes (sys.modules, not timings).
+
+`shortgen --help` must answer without Dagster; commands that read the instance load Dagster but
+never the definitions; the definitions load without scikit-learn/scipy (clustering imports them).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from shortgen_assets.settings import Settings
+from shortgen_assets_tests.conftest import DEFAULT_THEME
+
+# Runs the CLI in-process with ARGS and prints which of the watched modules got imported.
+PROBE = """
+import sys
+sys.argv = ["shortgen", *sys.argv[1:]]
+from shortgen_assets.console.app import app
+try:
+    app()
+except SystemExit:
+    pass
+watched = ("dagster", "sqlalchemy", "shortgen_assets.definitions", "sklearn", "scipy")
+print("LOADED", " ".join(name for name in watched if name in sys.modules))
+"""
+
+
+def loaded_by(*args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("LOADED")]
+    return set(line.split()[1:])
+
+
+def test_help_loads_neither_dagster_nor_sqlalchemy() -> None:
+    assert loaded_by("--help") == set()
+    assert loaded_by("backfill", "--help") == set()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_jobs_and_show_load_dagster_but_not_the_definitions(installation: Settings) -> None:
+    job = subprocess.run(
+        [sys.executable, "-c", PROBE, "request", "--theme", str(DEFAULT_THEME)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    job_id = job.stdout.split()[0]
+    for args in (("jobs", "--json"), ("show", job_id)):
+        assert loaded_by(*args) == {"dagster", "sqlalchemy"}, args
+
+
+def test_the_definitions_load_without_scikit_learn_or_scipy() -> None:
+    code = "import shortgen_assets.definitions, sys; assert 'sklearn' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    code = "import shortgen_assets.definitions, sys; assert 'scipy' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
