@@ -47,12 +47,21 @@ def friendly(func: F) -> F:
             raise
         except Exception as exc:
             if isinstance(exc, _user_errors()):
-                typer.echo(f"error: {exc}", err=True)
+                typer.echo(f"error: {one_line(str(exc))}", err=True)
                 raise typer.Exit(2) from None
-            typer.echo(f"failed: {type(exc).__name__}: {exc}", err=True)
+            typer.echo(f"failed: {one_line(str(exc)) or 'an error with no message'}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def retry_hint(job_id: int) -> str:
+    """What to do after a stage failed, for the end of the one-line reason."""
+    return f"fix that, then run `shortgen retry {job_id}`"
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
@@ -62,16 +71,19 @@ def _user_errors() -> tuple[type[Exception], ...]:
     return (UserError, ThemeError, IllegalTransition)
 
 
-def instance(settings: Settings) -> DagsterInstance:
-    """The project's instance, with the configured pool limits applied."""
+def instance(settings: Settings, *, for_runs: bool = True) -> DagsterInstance:
+    """The project's instance; for launching runs, with the configured pool limits applied
+    (a command that only reads skips writing them)."""
     from dagster import DagsterInstance
 
-    from shortgen_assets.defs.pools import apply_pool_limits
     from shortgen_assets.settings import prepare_dagster_home
 
     prepare_dagster_home(settings)
     dagster_instance = DagsterInstance.get()
-    apply_pool_limits(dagster_instance, settings)
+    if for_runs:
+        from shortgen_assets.defs.pools import apply_pool_limits
+
+        apply_pool_limits(dagster_instance, settings)
     return dagster_instance
 
 
@@ -141,10 +153,11 @@ def job_details(settings: Settings, job_id: int) -> dict[str, Any]:
     from shortgen_assets.defs.progress import stage_states
 
     job, video = find_job(settings, job_id)
-    dagster_instance = instance(settings)
+    dagster_instance = instance(settings, for_runs=False)
     states = stage_states(dagster_instance, job_id)
     details: dict[str, Any] = job_summary(job, sum(s.state == "materialized" for s in states))
     details["warnings"] = check_warnings(dagster_instance, job_id)
+    details["continue_with"] = f"shortgen retry {job_id}" if job.status == "failed" else None
     details["stages"] = [
         {"stage": s.stage, "state": s.state, "at": s.at, "run_id": s.run_id} for s in states
     ]

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from shortgen_assets.console.common import UserError, app, friendly, instance, job_details
+from shortgen_assets.console.common import (
+    UserError,
+    app,
+    friendly,
+    instance,
+    job_details,
+    retry_hint,
+)
 from shortgen_assets.db.state import JOB_STATUSES
 
 
@@ -53,7 +60,7 @@ def jobs(
     settings = get_settings()
     with session_scope(settings.app_database_url) as session:
         rows = list_jobs(session, status)
-    counts = materialized_counts(instance(settings), [str(job.id) for job in rows])
+    counts = materialized_counts(instance(settings, for_runs=False), [str(job.id) for job in rows])
     summaries = [job_summary(job, counts[str(job.id)]) for job in rows]
     if as_json:
         typer.echo(json.dumps(summaries, indent=2))
@@ -61,7 +68,7 @@ def jobs(
     if not summaries:
         typer.echo("no jobs")
     for row in summaries:
-        error = f"  {row['error'][:80]}" if row["error"] else ""
+        error = f"  {row['error']}" if row["error"] else ""  # whole: never cut mid-word
         typer.echo(
             f"{row['id']:>5}  {row['status']:<16} {row['theme']:<24} "
             f"{row['stages_done']}/{row['stages_total']} stages{error}"
@@ -83,7 +90,7 @@ def show(
         return
     typer.echo(f"job {details['id']}  {details['status']}  theme {details['theme']}")
     if details["error"]:
-        typer.echo(f"  error: {details['error']}")
+        typer.echo(f"  failed at {details['error']}; {retry_hint(details['id'])}")
     for stage in details["stages"]:
         when = f"  {stage['at']}  run {stage['run_id'][:8]}" if stage["run_id"] else ""
         typer.echo(f"  {stage['stage']:<13} {stage['state']:<13}{when}")

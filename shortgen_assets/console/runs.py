@@ -17,6 +17,7 @@ from shortgen_assets.console.common import (
     friendly,
     instance,
     job_details,
+    retry_hint,
 )
 from shortgen_assets.db.state import JobStatus
 from shortgen_assets.domain.publish.review import STATUSES, Decision
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 def _print_step(step: StepReport) -> None:
     mark = "done" if step.succeeded else "FAILED"
     typer.echo(f"  {step.stage:<13} {mark:<7} {step.seconds:6.1f} s", err=True)
-    if step.message:
-        typer.echo(f"    {step.message.splitlines()[0]}", err=True)
 
 
 def _run_tracked(job_id: int, stages: Sequence[str]) -> RunOutcome:
@@ -42,7 +41,9 @@ def _run_tracked(job_id: int, stages: Sequence[str]) -> RunOutcome:
         definitions(settings), instance(settings), job_id, stages, on_step=_print_step
     )
     if not outcome.success:
-        typer.echo(f"failed: job {job_id} run {outcome.run_id}: {outcome.error}", err=True)
+        typer.echo(
+            f"failed: job {job_id} stopped at {outcome.error}; {retry_hint(job_id)}", err=True
+        )
         raise typer.Exit(1)
     return outcome
 
@@ -63,7 +64,7 @@ def retry(job_id: Annotated[int, typer.Argument(metavar="JOB", help="Job id")]) 
         return
     if job.status == JobStatus.REJECTED:
         raise UserError(f"job {job_id} is rejected; its video has been reviewed already")
-    stages = stages_to_retry(instance(settings), job_id)
+    stages = stages_to_retry(instance(settings, for_runs=False), job_id)
     if not stages:
         typer.echo(f"job {job_id}: every stage is materialized; nothing to retry", err=True)
         return
@@ -149,6 +150,10 @@ def _review(
 
     settings = get_settings()
     job, video = find_job(settings, job_id)
+    if video is None and job.error:
+        raise UserError(
+            f"job {job_id} has no video: it failed at {job.error}; {retry_hint(job_id)}"
+        )
     if video is None:
         raise UserError(f"job {job_id} has no video to review yet (it is {job.status})")
     video_id = video.id if video_id is None else video_id
@@ -159,8 +164,7 @@ def _review(
     except ReviewError as exc:
         raise UserError(str(exc)) from None
     if not outcome.success:
-        failures = "; ".join(s.message or s.stage for s in outcome.steps if not s.succeeded)
-        typer.echo(f"failed: review of job {job_id} (run {outcome.run_id}): {failures}", err=True)
+        typer.echo(f"failed: review of job {job_id} at {outcome.error}", err=True)
         raise typer.Exit(1)
     moved = job_details(settings, job_id)["video"]
     typer.echo(f"job {job_id} video {video_id} {STATUSES[decision]} by {reviewer}: {moved['path']}")

@@ -23,10 +23,13 @@ from dagster import (
 
 from shortgen_assets.db.models import Job
 from shortgen_assets.db.state import mark_awaiting_review, mark_failed, mark_running
+from shortgen_assets.defs.failures import failure_message, failure_reason
 from shortgen_assets.defs.jobs import LAST_STAGE, PIPELINE_STAGES, pipeline_job
 from shortgen_assets.defs.partitions import job_partitions
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The caller reports each step and the failure's reason in one line; Dagster's own console log
+# would add stack traces (the run's full log stays in the instance, for the UI).
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 STEP_EVENTS = {DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE}
 
 
@@ -56,26 +59,16 @@ def makes_video(stages: Sequence[str]) -> bool:
     return LAST_STAGE in stages
 
 
-def failure_reason(failed_steps: Sequence[tuple[str, str]], fallback: str) -> str:
-    """The job's error: each failed stage with its reason, as stored in jobs.error and shown."""
-    return "; ".join(f"{stage}: {message}" for stage, message in failed_steps) or fallback
-
-
-def failure_message(event: DagsterEvent) -> str:
-    """The user-facing reason a step failed: the Failure's own words, not Dagster's wrapper
-    ("Exceeded max_retries"), else the exception message."""
-    data = event.step_failure_data
-    if data is not None and data.user_failure_data and data.user_failure_data.description:
-        return data.user_failure_data.description.strip()
-    if data is not None and data.error is not None:
-        return data.error.message.strip()
-    return event.message or f"{event.step_key} failed"
-
-
-def _step_report(event: DagsterEvent, at: float, started: dict[str, float]) -> StepReport:
+def _step_report(
+    instance: DagsterInstance,
+    run_id: str,
+    event: DagsterEvent,
+    at: float,
+    started: dict[str, float],
+) -> StepReport:
     stage = event.step_key or "?"
     failed = event.event_type == DagsterEventType.STEP_FAILURE
-    message = failure_message(event) if failed else None
+    message = failure_message(event, instance, run_id) if failed else None
     seconds = at - started.get(stage, at)
     return StepReport(stage=stage, succeeded=not failed, seconds=seconds, message=message)
 
@@ -171,7 +164,7 @@ def _follow(
                 if event.event_type == DagsterEventType.STEP_START:
                     started[event.step_key or "?"] = entry.timestamp
                     continue
-                report = _step_report(event, entry.timestamp, started)
+                report = _step_report(instance, run_id, event, entry.timestamp, started)
                 steps.append(report)
                 on_step(report)
         if not alive:

@@ -33,8 +33,9 @@ from shortgen_assets.db.state import (
     mark_queued,
     mark_running,
 )
+from shortgen_assets.defs.failures import failure_message, failure_reason
 from shortgen_assets.defs.jobs import pipeline_job, publication_job
-from shortgen_assets.defs.launch import failure_message, failure_reason, makes_video
+from shortgen_assets.defs.launch import makes_video
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.resources.database import AppDatabase
 
@@ -167,7 +168,11 @@ def job_succeeded(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
     description="Marks a job failed, with the failed stage's reason, when its video run fails.",
 )
 def job_failed(context: RunFailureSensorContext, app_db: AppDatabase) -> None:
-    steps = [(e.step_key or "?", failure_message(e)) for e in context.get_step_failure_events()]
+    run_id = context.dagster_run.run_id
+    steps = [
+        (event.step_key or "?", failure_message(event, context.instance, run_id))
+        for event in context.get_step_failure_events()
+    ]
     error = failure_reason(steps, context.failure_event.message or "the run failed")
     _follow(context, app_db, mark_failed, error=error)
 
