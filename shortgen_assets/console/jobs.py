@@ -98,7 +98,7 @@ def show(
         typer.echo(f"  warning: {warning}")
     video = details["video"]
     if video:
-        typer.echo(f"  video {video['status']}: {video['path']}")
+        typer.echo(f"  video {video['status']} (id {video['id']}): {video['path']}")
         typer.echo(f"  thumbnail: {video['thumbnail']}")
         typer.echo(f"  cost: ${video['cost_usd']['total']:.4f}")
         if video["reviewer"]:

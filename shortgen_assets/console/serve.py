@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from shortgen_assets.console.common import UserError, app, friendly
-from shortgen_assets.settings import get_settings
 
 
 @app.command()
@@ -19,6 +18,7 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port")] = 8000,
 ) -> None:
     """Start the review studio (queue, review pages) and the JSON API under /api."""
+    from shortgen_assets.settings import get_settings
     from shortgen_assets.studio.security import ServeError, check_bind
 
     settings = get_settings()

@@ -57,7 +57,9 @@ def request_jobs(
 
 def ensure_job(session: Session, job_id: int, default_theme_path: Path) -> Job:
     """The job row for a partition key; a key added by hand in the UI gets one (default theme)."""
+    from shortgen_assets.domain.brand_kit import snapshot_brand
     from shortgen_assets.domain.themes import load_theme
+    from shortgen_assets.settings import get_settings
 
     job = session.get(Job, job_id)
     if job is not None:
