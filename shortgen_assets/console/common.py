@@ -25,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: drawing it with rich costs more than the rest of --help
 )
 db_app = typer.Typer(help="App database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
