@@ -84,7 +84,6 @@ class Settings(BaseSettings):
     max_concurrent_compositions: int = Field(1, ge=1, description="`video` steps at once")
     max_concurrent_api_calls: int = Field(2, ge=1, description="steps per API provider at once")
     themes_dir: Path = Path("config/themes")
-    inject_fault: str | None = Field(None, description="test setting: this stage fails")
     api_token: SecretStr | None = Field(
         None, description="SHORTGEN_API_TOKEN: required by `shortgen serve` beyond 127.0.0.1"
     )

@@ -19,8 +19,8 @@ from sqlalchemy import create_engine, text
 
 from shortgen_assets.settings import Settings, get_settings, prepare_dagster_home
 
-# Asset retry policies are fixed when the assets are defined (at import): failing steps in tests
-# fail at once instead of retrying with backoff.
+# Failing steps in tests fail at once instead of retrying with backoff, also in definitions built
+# from the environment (the module-level `defs`, CLI subprocesses).
 os.environ.setdefault("SHORTGEN_STEP_RETRIES", "0")
 
 PG_SERVER = os.environ.get("SHORTGEN_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432")

@@ -15,7 +15,7 @@ from dagster import (
     DagsterInstance,
 )
 
-from shortgen_assets.defs.jobs import PIPELINE_STAGES
+from shortgen_assets.stages import PIPELINE_STAGES
 
 
 def check_warnings(instance: DagsterInstance, job_id: int) -> list[str]:

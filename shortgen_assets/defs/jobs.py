@@ -7,10 +7,8 @@ jobs at once under the run queue.
 
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
+from shortgen_assets import stages
 from shortgen_assets.defs.partitions import job_partitions
-
-PIPELINE_STAGES = ("trends", "trend_report", "script", "voiceover", "footage", "video")
-LAST_STAGE = PIPELINE_STAGES[-1]
 
 
 def _job(name: str, stages: tuple[str, ...], description: str):
@@ -25,17 +23,17 @@ def _job(name: str, stages: tuple[str, ...], description: str):
 
 pipeline_job = _job(
     "pipeline",
-    PIPELINE_STAGES,
+    stages.PIPELINE_STAGES,
     "Make one video for one requested job: trends, report, script, media, video.",
 )
 review_job = _job(
     "review_video",
-    ("review",),
+    (stages.REVIEW,),
     "A reviewer's decision on one job's video (config: decision, reviewer, note).",
 )
-publication_job = _job("publish_video", ("publication",), "Publish one job's approved video.")
+publication_job = _job("publish_video", (stages.PUBLICATION,), "Publish one job's approved video.")
 trend_refresh_job = _job(
     "trend_refresh",
-    ("trends", "trend_report"),
+    (stages.TRENDS, stages.TREND_REPORT),
     "Re-collect and re-analyse trends for a job (a new snapshot; history is kept).",
 )

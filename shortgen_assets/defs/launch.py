@@ -24,8 +24,9 @@ from dagster import (
 from shortgen_assets.db.models import Job
 from shortgen_assets.db.state import mark_awaiting_review, mark_failed, mark_running
 from shortgen_assets.defs.failures import failure_message, failure_reason
-from shortgen_assets.defs.jobs import LAST_STAGE, PIPELINE_STAGES, pipeline_job
+from shortgen_assets.defs.jobs import pipeline_job
 from shortgen_assets.defs.partitions import job_partitions
+from shortgen_assets.stages import LAST_STAGE, PIPELINE_STAGES
 
 # The caller reports each step and the failure's reason in one line; Dagster's own console log
 # would add stack traces (the run's full log stays in the instance, for the UI).

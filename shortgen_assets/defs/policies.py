@@ -7,11 +7,11 @@ instance config, so the two never multiply.
 
 from dagster import Backoff, Jitter, RetryPolicy
 
-from shortgen_assets.settings import get_settings
+from shortgen_assets.settings import Settings
 
 
-def provider_retry() -> RetryPolicy:
-    settings = get_settings()
+def provider_retry(settings: Settings) -> RetryPolicy:
+    """The step retry policy of every provider stage, built by `build_definitions`."""
     return RetryPolicy(
         max_retries=settings.step_retries,
         delay=settings.step_retry_delay_seconds,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dagster import DagsterInstance
 
-from shortgen_assets.settings import Settings, get_settings
+from shortgen_assets.settings import Settings
 
 COMPOSITION_POOL = "composition"
 OFFLINE_PROVIDERS = frozenset({"sample", "offline", "piper", "espeak", "procedural", "dry_run"})
@@ -30,10 +30,6 @@ def provider_pools(settings: Settings) -> dict[str, str | None]:
         "footage": _api_pool("footage", [settings.footage_provider]),
         "publisher": _api_pool("publisher", list(settings.publishers)),
     }
-
-
-def pool_for(capability: str) -> str | None:
-    return provider_pools(get_settings())[capability]
 
 
 def apply_pool_limits(instance: DagsterInstance, settings: Settings) -> dict[str, int]:

@@ -19,9 +19,7 @@ from dagster import (
     RunsFilter,
 )
 
-from shortgen_assets.defs.jobs import PIPELINE_STAGES
-
-ALL_STAGES = (*PIPELINE_STAGES, "review", "publication")
+from shortgen_assets.stages import ALL_STAGES, PIPELINE_STAGES
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,11 @@ from shortgen_assets.console.app import app
 from shortgen_assets.db.models import Job, Media, Video
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
+from shortgen_assets.defs.assets import video as video_stage
+from shortgen_assets.domain.media import MediaError
 from shortgen_assets.domain.themes import load_theme
-from shortgen_assets.settings import Settings, get_settings
+from shortgen_assets.domain.video.composition import CompositionRequest
+from shortgen_assets.settings import Settings
 
 
 def cli(*args: str) -> tuple[int, str, str]:
@@ -41,13 +44,16 @@ def test_retry_reruns_only_the_failed_stage_and_what_follows(
     installation: Settings,
     instance: DagsterInstance,
     quick_theme: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     job_id = _queued_job(installation, quick_theme)
     key = str(job_id)
-    monkeypatch.setenv("SHORTGEN_INJECT_FAULT", "video")
-    get_settings.cache_clear()
-    code, _, err = cli("retry", key)
+
+    def crash(request: CompositionRequest) -> None:
+        raise MediaError(f"fault injected into 'video': ffmpeg died writing {request.out_path}")
+
+    with pytest.MonkeyPatch.context() as fault:
+        fault.setattr(video_stage, "compose", crash)
+        code, _, err = cli("retry", key)
     assert code == 1
     assert "fault injected into 'video'" in err
     with session_scope(installation.app_database_url) as session:
@@ -56,8 +62,6 @@ def test_retry_reruns_only_the_failed_stage_and_what_follows(
     assert materializations(instance, "footage", key) == 1
     assert materializations(instance, "video", key) == 0
 
-    monkeypatch.delenv("SHORTGEN_INJECT_FAULT")
-    get_settings.cache_clear()
     code, _, err = cli("retry", key)
     assert code == 0, err
     assert f"job {job_id}: re-running video" in err

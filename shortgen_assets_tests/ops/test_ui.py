@@ -19,10 +19,10 @@ from dagster import DagsterInstance
 
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
-from shortgen_assets.defs.jobs import PIPELINE_STAGES
 from shortgen_assets.defs.launch import materialize_job
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import Settings
+from shortgen_assets.stages import PIPELINE_STAGES
 from shortgen_assets_tests.conftest import PROJECT, install, theme_file
 from shortgen_assets_tests.ops.browser import BrowserUnavailable, Chromium, ensure_chromium
 from shortgen_assets_tests.ops.webserver import Webserver

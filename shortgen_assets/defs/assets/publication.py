@@ -8,25 +8,34 @@ another: the step fails with every platform's reason only after all have been tr
 from datetime import datetime
 from pathlib import Path
 
-from dagster import AssetExecutionContext, Config, Failure, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    Config,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    asset,
+)
 from pydantic import Field
 
+from shortgen_assets import stages
 from shortgen_assets.db import publication_rows as rows
 from shortgen_assets.db.models import Job, Video
 from shortgen_assets.db.stage_rows import load_plan
 from shortgen_assets.db.state import VideoStatus, mark_published
-from shortgen_assets.defs.assets.common import job_theme, upstream_row_id
+from shortgen_assets.defs.assets.common import job_theme
+from shortgen_assets.defs.assets.refs import ReviewRef
 from shortgen_assets.defs.partitions import job_partitions
-from shortgen_assets.defs.policies import provider_retry
-from shortgen_assets.defs.pools import pool_for
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.resources.http import ProviderError
 from shortgen_assets.defs.resources.publisher import PublisherResource, UnconfirmedPost
+from shortgen_assets.defs.stage_settings import StageSettings
 from shortgen_assets.domain.publish.once import decide, interrupted_message
 from shortgen_assets.domain.publish.post import Post, PostError, PostRequest, build_post, targets
 from shortgen_assets.domain.publish.schedule import ScheduleError, parse_at, publish_time
 from shortgen_assets.domain.schemas import Theme
-from shortgen_assets.settings import get_settings
 
 PUBLISHABLE = {VideoStatus.APPROVED, VideoStatus.PUBLISHED}
 
@@ -59,32 +68,38 @@ def _explicit_time(config: PublicationConfig, theme: Theme) -> datetime | None:
         raise Failure(str(exc), allow_retries=False) from None
 
 
-def _relpath(path: Path) -> str | None:
+def _relpath(path: Path, output_dir: Path) -> str | None:
     try:
-        return path.resolve().relative_to(get_settings().output_dir).as_posix()
+        return path.resolve().relative_to(output_dir).as_posix()
     except ValueError:
         return None
 
 
-@asset(
-    partitions_def=job_partitions,
-    group_name="shortgen",
-    deps=["review"],
-    kinds={"python"},
-    retry_policy=provider_retry(),
-    pool=pool_for("publisher"),
-    description="Posts the approved video to each platform of the theme, once each.",
-)
+def build_publication(retry_policy: RetryPolicy, pool: str | None) -> AssetsDefinition:
+    """The `publication` stage, retried and pooled as the settings say."""
+    return asset(
+        name=stages.PUBLICATION,
+        partitions_def=job_partitions,
+        group_name="shortgen",
+        kinds={"python"},
+        retry_policy=retry_policy,
+        pool=pool,
+        description="Posts the approved video to each platform of the theme, once each.",
+    )(publication)
+
+
 def publication(
     context: AssetExecutionContext,
     config: PublicationConfig,
     app_db: AppDatabase,
+    stage_settings: StageSettings,
     youtube_publisher: PublisherResource,
     tiktok_publisher: PublisherResource,
     instagram_publisher: PublisherResource,
+    review: ReviewRef,
 ) -> MaterializeResult:
-    job_id, theme = job_theme(context, app_db)
-    video_id = upstream_row_id(context, "review", "video_id")
+    job_id, theme = job_theme(context, app_db, stage_settings)
+    video_id = review.video_id
     publishers = {
         "youtube": youtube_publisher,
         "tiktok": tiktok_publisher,
@@ -124,7 +139,7 @@ def publication(
                 words,
                 video_path=files[0],
                 thumbnail_path=files[1],
-                video_relpath=_relpath(files[0]),
+                video_relpath=_relpath(files[0], stage_settings.output_path),
                 scheduled_at=scheduled_at,
                 job_id=job_id,
                 video_id=video_id,

@@ -6,13 +6,16 @@ import re
 import unicodedata
 from pathlib import Path
 
-from dagster import AssetCheckSpec, AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from PIL import Image
 
+from shortgen_assets import stages
 from shortgen_assets.db.stage_rows import load_clips, load_narration, load_plan
-from shortgen_assets.db.video_rows import save_video
-from shortgen_assets.defs.assets.common import job_folder, job_theme, upstream_metadata
+from shortgen_assets.db.video_rows import Lineage, load_lineage, save_video
+from shortgen_assets.defs.assets.common import job_folder, job_theme
+from shortgen_assets.defs.assets.refs import FootageRef, ScriptRef, VideoRef, VoiceoverRef
 from shortgen_assets.defs.checks import (
+    stage_checks,
     video_duration_matches,
     video_format,
     video_lineage,
@@ -23,20 +26,11 @@ from shortgen_assets.defs.checks import (
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.pools import COMPOSITION_POOL
 from shortgen_assets.defs.resources.database import AppDatabase
+from shortgen_assets.defs.stage_settings import StageSettings
 from shortgen_assets.domain.media import black_segments, measure_loudness, probe
 from shortgen_assets.domain.schemas import Footage
 from shortgen_assets.domain.video.composition import ComposedVideo, CompositionRequest, compose
 from shortgen_assets.domain.video.kit_probe import kit_on_screen
-from shortgen_assets.settings import get_settings
-
-VIDEO_CHECKS = (
-    "video_duration_matches_voiceover",
-    "video_format",
-    "video_loudness",
-    "video_no_black_segments",
-    "video_lineage",
-    "video_shows_kit",
-)
 
 
 def slugify(title: str, limit: int = 60) -> str:
@@ -62,9 +56,7 @@ def thumbnail_markdown(path: Path, width: int = 270) -> str:
     return f"![thumbnail](data:image/jpeg;base64,{encoded})"
 
 
-def generation_log(
-    composed: ComposedVideo, script_meta: dict, voice_meta: dict, footage_meta: dict
-) -> dict:
+def generation_log(composed: ComposedVideo, lineage: Lineage) -> dict:
     """How the video was made: phase timings, captions, audio mastering, providers."""
     return {
         "timings": composed.timings,
@@ -73,44 +65,40 @@ def generation_log(
         "gain_db": composed.gain_db,
         "duck_db": composed.duck_db,
         "max_caption_drift_ms": composed.max_caption_drift_ms,
-        "providers": {
-            "llm": script_meta.get("provider"),
-            "tts": voice_meta.get("provider"),
-            "footage": footage_meta.get("provider"),
-        },
+        "providers": lineage.providers,
     }
 
 
-def _cost(metadata: dict, key: str = "cost_usd") -> float:
-    return float(metadata.get(key) or 0.0)
-
-
 @asset(
+    name=stages.VIDEO,
     partitions_def=job_partitions,
     group_name="shortgen",
-    deps=["script", "voiceover", "footage"],
     kinds={"ffmpeg"},
+    dagster_type=VideoRef,
     pool=COMPOSITION_POOL,
-    check_specs=[AssetCheckSpec(name, asset="video", blocking=True) for name in VIDEO_CHECKS],
+    check_specs=stage_checks(stages.VIDEO),
     description="The final vertical MP4 (H.264 + AAC, -14 LUFS) and its thumbnail, for review.",
 )
-def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeResult:
-    job_id, theme = job_theme(context, app_db)
-    settings = get_settings()
-    script_meta = upstream_metadata(context, "script")
-    voice_meta = upstream_metadata(context, "voiceover")
-    footage_meta = upstream_metadata(context, "footage")
-    report_meta = upstream_metadata(context, "trend_report")
-    script_id = int(script_meta["script_id"])
+def video(
+    context: AssetExecutionContext,
+    app_db: AppDatabase,
+    stage_settings: StageSettings,
+    script: ScriptRef,
+    voiceover: VoiceoverRef,
+    footage: FootageRef,
+) -> MaterializeResult:
+    job_id, theme = job_theme(context, app_db, stage_settings)
     with app_db.session() as session:
-        plan = load_plan(session, script_id)
-        narration = load_narration(session, int(voice_meta["media_id"]))
-        clips = load_clips(session, footage_meta["media_ids"])
-    folder = job_folder(settings.output_dir / "review", job_id)
-    footage = Footage(clips=clips, provider=str(footage_meta["provider"]))
+        plan = load_plan(session, script.script_id)
+        narration = load_narration(session, voiceover.media_id)
+        clips = load_clips(session, footage.media_ids)
+        lineage = load_lineage(session, script.script_id, voiceover.media_id, footage.media_ids)
+    folder = job_folder(stage_settings.output_path / "review", job_id)
+    width, height, fps = stage_settings.frame
+    footage_media = Footage(clips=clips, provider=lineage.providers["footage"])
     composed = compose(
         CompositionRequest(
-            footage=footage,
+            footage=footage_media,
             narration=narration,
             plan=plan,
             out_path=folder / render_name(plan.title, context.run.run_id),
@@ -118,20 +106,16 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
             palette=theme.palette,
             music_path=theme.music,
             music_seed=f"{theme.name}-job{job_id}",
-            width=settings.video_width,
-            height=settings.video_height,
-            fps=settings.fps,
-            thumbnail_time=settings.thumbnail_time,
+            width=width,
+            height=height,
+            fps=fps,
+            thumbnail_time=stage_settings.thumbnail_time,
         )
     )
-    costs = {
-        "llm": _cost(report_meta) + _cost(script_meta),
-        "tts": _cost(voice_meta),
-        "footage": _cost(footage_meta),
-    }
+    costs = lineage.costs
     info = probe(composed.video_path)
     kit_seen = (
-        kit_on_screen(composed.video_path, footage, info.duration)
+        kit_on_screen(composed.video_path, footage_media, info.duration)
         if theme.brand and any(s.kind != "procedural" for s in plan.scenes)
         else None
     )
@@ -139,7 +123,7 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
         row = save_video(
             session,
             job_id=job_id,
-            script_id=script_id,
+            script_id=script.script_id,
             path=str(composed.video_path),
             thumbnail_path=str(composed.thumbnail_path),
             duration_seconds=info.duration,
@@ -147,14 +131,26 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
             height=info.height or 0,
             size_bytes=info.size_bytes,
             costs=costs,
-            generation_log=generation_log(composed, script_meta, voice_meta, footage_meta),
+            generation_log=generation_log(composed, lineage),
             run_id=context.run.run_id,
         )
-        video_id, row_job_id, row_script_id = row.id, row.job_id, row.script_id
+        video_id, made_from = row.id, {"the videos row": (row.job_id, row.script_id)}
+    made_from |= {
+        "the script": (script.job_id, script.script_id),
+        "the voiceover": (voiceover.job_id, voiceover.script_id),
+        "the footage": (footage.job_id, footage.script_id),
+    }
     return MaterializeResult(
+        value=VideoRef(
+            job_id=job_id,
+            video_id=video_id,
+            script_id=script.script_id,
+            path=str(composed.video_path),
+            thumbnail_path=str(composed.thumbnail_path),
+        ),
         metadata={
             "video_id": video_id,
-            "script_id": script_id,
+            "script_id": script.script_id,
             "job_id": job_id,
             "path": MetadataValue.path(str(composed.video_path)),
             "thumbnail_path": MetadataValue.path(str(composed.thumbnail_path)),
@@ -171,10 +167,10 @@ def video(context: AssetExecutionContext, app_db: AppDatabase) -> MaterializeRes
         },
         check_results=[
             video_duration_matches(info.duration, narration.duration_ms / 1000),
-            video_format(info, settings.video_width, settings.video_height, settings.fps),
+            video_format(info, width, height, fps),
             video_loudness(measure_loudness(composed.video_path)),
             video_no_black(black_segments(composed.video_path)),
-            video_lineage(row_job_id, job_id, row_script_id, script_id),
+            video_lineage(job_id, script.script_id, made_from),
             video_shows_kit(kit_seen, has_logo=bool(theme.brand and theme.brand.logo)),
         ],
     )

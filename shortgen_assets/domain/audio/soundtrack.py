@@ -28,6 +28,7 @@ from shortgen_assets.domain.media import (
 )
 from shortgen_assets.domain.schemas import Narration, WordTiming
 from shortgen_assets.domain.scratch import temp_sibling
+from shortgen_assets.domain.standards import LUFS_TARGET
 
 SAMPLE_RATE = 48_000
 LIMIT_DBFS = -2.5  # the limiter's first sample-peak ceiling, under the -2 dBTP true-peak one
@@ -149,7 +150,7 @@ def mix_tracks(
 
 
 def master(
-    mix_wav: Path, out_wav: Path, *, target_lufs: float = -14.0, ceiling_dbtp: float = -2.0
+    mix_wav: Path, out_wav: Path, *, target_lufs: float = LUFS_TARGET, ceiling_dbtp: float = -2.0
 ) -> tuple[Loudness, float]:
     """Gain + limiter until the file measures target +-0.3 LU under the true-peak ceiling.
 
@@ -196,7 +197,7 @@ def build_soundtrack(
     music_path: str | None,
     music_seed: str,
     duck_db: float = 15.0,
-    target_lufs: float = -14.0,
+    target_lufs: float = LUFS_TARGET,
 ) -> Soundtrack:
     """Decode, duck, mix and master the narration with its music into `out_wav` (48 kHz stereo)."""
     mix_wav = out_wav.with_name(f"{out_wav.stem}.mix.wav")

@@ -22,6 +22,7 @@ from shortgen_assets.domain.audio.soundtrack import Soundtrack, build_soundtrack
 from shortgen_assets.domain.media import MediaError, measure_loudness, probe, run_ffmpeg
 from shortgen_assets.domain.schemas import CaptionStyle, Footage, Narration, Palette, ProductionPlan
 from shortgen_assets.domain.scratch import scratch_dir, temp_sibling
+from shortgen_assets.domain.standards import LUFS_TARGET
 from shortgen_assets.domain.video.caption_track import (
     CaptionTiming,
     CaptionTrack,
@@ -66,7 +67,7 @@ class CompositionRequest(BaseModel):
     hook_seconds: float = Field(3.0, gt=0)
     cta_seconds: float = Field(3.0, gt=0)
     duck_db: float = Field(15.0, ge=12.0, le=40.0)
-    target_lufs: float = -14.0
+    target_lufs: float = LUFS_TARGET
 
 
 class LoudnessReport(BaseModel):

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, DagsterInstance, Definitions, build_sensor_context
+from dagster import (
+    AssetKey,
+    DagsterEventType,
+    DagsterInstance,
+    Definitions,
+    build_sensor_context,
+)
 from typer.testing import CliRunner
 
 from shortgen_assets.console.app import app
@@ -186,3 +192,24 @@ def test_approval_auto_posts_only_when_the_theme_says_so(world: World) -> None:
         (world.settings.output_dir / "approved" / f"job-{world.approve_me}").glob("*.json")
     )
     assert manual_manifests == []
+
+
+def test_every_step_loaded_exactly_the_stages_the_graph_draws(world: World) -> None:
+    """What each step of the runs so far read (its LOADED_INPUT events) equals its graph parents."""
+    graph = world.defs.resolve_asset_graph()
+    seen = set()
+    for record in world.instance.get_run_records():
+        run_id = record.dagster_run.run_id
+        loaded: dict[str, set[str]] = {}
+        for event in world.instance.get_records_for_run(
+            run_id, of_type={DagsterEventType.LOADED_INPUT, DagsterEventType.STEP_SUCCESS}
+        ).records:
+            entry = event.event_log_entry
+            reads = loaded.setdefault(entry.step_key, set())
+            data = entry.dagster_event.event_specific_data
+            if entry.dagster_event.event_type == DagsterEventType.LOADED_INPUT:
+                reads.add(data.metadata["upstream"].value)
+        for stage, reads in loaded.items():
+            assert reads == {k.to_user_string() for k in graph.get(AssetKey(stage)).parent_keys}
+            seen.add(stage)
+    assert seen >= {"trends", "trend_report", "script", "voiceover", "footage", "video"}

@@ -28,8 +28,8 @@ from shortgen_assets.domain.audio.wav import (
     write_wav,
 )
 from shortgen_assets.domain.schemas import Narration, ProviderUsage, Voice
+from shortgen_assets.domain.standards import SILENT_RMS_DBFS
 
-SILENT_RMS_DBFS = -50.0
 FIT_ATTEMPTS = 3
 MIN_SPEED = 0.85
 

@@ -1,0 +1,16 @@
+"""The delivery standards, defined once: loudness, silence and duration tolerances.
+
+Domain code aims at them (mastering to the loudness target), providers refuse output that misses
+them (a silent narration) and the asset checks grade every stage's output against them.
+"""
+
+LUFS_TARGET = -14.0
+"""Integrated loudness of every video, the short-video platforms' normalisation level."""
+LUFS_TOLERANCE = 1.0
+MAX_TRUE_PEAK_DBTP = -1.0
+SILENT_RMS_DBFS = -50.0
+"""A narration quieter than this (RMS) is silence, not speech."""
+VOICEOVER_TOLERANCE = 0.10
+"""A narration may miss the plan's target duration by this fraction either way."""
+VIDEO_DURATION_TOLERANCE_S = 0.25
+"""How far the video's length may drift from the narration's."""

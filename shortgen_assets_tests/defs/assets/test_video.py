@@ -1,0 +1,45 @@
+"""`video` on a real instance: its costs are the cost columns of the rows it descends from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dagster import AssetKey, DagsterInstance
+from sqlalchemy import update
+
+from shortgen_assets.db.models import Media, Script, TrendReportRow, Video
+from shortgen_assets.db.repository import request_jobs
+from shortgen_assets.db.session import session_scope
+from shortgen_assets.definitions import build_definitions
+from shortgen_assets.defs.launch import materialize_job
+from shortgen_assets.domain.themes import load_theme
+from shortgen_assets.settings import Settings
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_video_costs_are_the_cost_columns_of_its_rows(
+    installation: Settings, instance: DagsterInstance, quick_theme: Path
+) -> None:
+    with session_scope(installation.app_database_url) as session:
+        [job_id] = request_jobs(session, load_theme(quick_theme), quick_theme, status="queued")
+    defs = build_definitions(installation)
+    upstream = ["trends", "trend_report", "script", "voiceover", "footage"]
+    assert materialize_job(defs, instance, job_id, upstream).success
+    # What paid providers would have recorded; the offline ones cost nothing.
+    with session_scope(installation.app_database_url) as session:
+        session.execute(update(TrendReportRow).values(cost_usd=0.01))
+        session.execute(update(Script).values(cost_usd=0.02))
+        session.execute(update(Media).where(Media.kind == "voiceover").values(cost_usd=0.5))
+        clips = session.execute(update(Media).where(Media.kind == "footage").values(cost_usd=0.25))
+        footage_cost = 0.25 * clips.rowcount
+    assert footage_cost > 0
+
+    assert materialize_job(defs, instance, job_id, ["video"]).success
+    with session_scope(installation.app_database_url) as session:
+        video = session.query(Video).filter_by(job_id=job_id).one()
+        columns = (video.cost_llm, video.cost_tts, video.cost_footage, video.cost_total)
+    assert columns == pytest.approx((0.03, 0.5, footage_cost, 0.53 + footage_cost))
+    metadata = instance.get_latest_materialization_event(AssetKey("video")).asset_materialization
+    assert metadata.metadata["cost_usd"].value == pytest.approx(0.53 + footage_cost)
+    assert metadata.metadata["stage_ref"].value["video_id"] == video.id
