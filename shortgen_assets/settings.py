@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shortgen_assets.domain.standards import MIN_SIGNAL_ITEMS
+
 DAGSTER_YAML = """\
 # Written by shortgen: embedded SQLite storage. config/dagster-postgres.yaml is the Postgres one.
 run_coordinator:
@@ -72,7 +74,7 @@ class Settings(BaseSettings):
     )
     anthropic_model: str = "claude-sonnet-4-5"
 
-    min_trends: int = Field(10, ge=1)
+    min_trends: int = Field(MIN_SIGNAL_ITEMS, ge=1, description="fewer make a weak trend signal")
     max_trends: int = Field(50, ge=1, le=500)
     video_width: int = Field(1080, ge=144, le=4096)
     video_height: int = Field(1920, ge=144, le=4096)

@@ -9,6 +9,16 @@ from dagster import AssetSelection, define_asset_job, in_process_executor
 
 from shortgen_assets import stages
 from shortgen_assets.defs.partitions import job_partitions
+from shortgen_assets.stages import LAST_STAGE, PIPELINE_STAGES
+
+__all__ = [  # the stage names are defined in stages.py; importable here too, next to the jobs
+    "LAST_STAGE",
+    "PIPELINE_STAGES",
+    "pipeline_job",
+    "publication_job",
+    "review_job",
+    "trend_refresh_job",
+]
 
 
 def _job(name: str, stages: tuple[str, ...], description: str):
@@ -23,7 +33,7 @@ def _job(name: str, stages: tuple[str, ...], description: str):
 
 pipeline_job = _job(
     "pipeline",
-    stages.PIPELINE_STAGES,
+    PIPELINE_STAGES,
     "Make one video for one requested job: trends, report, script, media, video.",
 )
 review_job = _job(

@@ -1,4 +1,4 @@
-"""The delivery standards, defined once: loudness, silence and duration tolerances.
+"""The standards, defined once: loudness, silence, duration tolerances, the trend signal floor.
 
 Domain code aims at them (mastering to the loudness target), providers refuse output that misses
 them (a silent narration) and the asset checks grade every stage's output against them.
@@ -14,3 +14,5 @@ VOICEOVER_TOLERANCE = 0.10
 """A narration may miss the plan's target duration by this fraction either way."""
 VIDEO_DURATION_TOLERANCE_S = 0.25
 """How far the video's length may drift from the narration's."""
+MIN_SIGNAL_ITEMS = 10
+"""Fewer matching trends than this make a weak signal (a warning; the plan leans on the theme)."""

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from shortgen_assets.domain.schemas import SignalStrength, TrendItem, TrendSignal
+from shortgen_assets.domain.standards import MIN_SIGNAL_ITEMS
 from shortgen_assets.domain.trends.collect import relevance
 
-MIN_SIGNAL_ITEMS = 10
 STALE_HOURS = 14 * 24  # a snapshot whose median post is two weeks old is history, not a trend
 
 
