@@ -6,6 +6,8 @@ aliases (the billion-laughs bomb), huge files, non-UTF-8 bytes and non-mapping d
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +62,41 @@ def parse_theme(data: object, source: str) -> Theme:
         raise ThemeError(f"{source}: {_describe(first)}{more}") from None
 
 
+_FILE_KINDS = {
+    stat.S_ISDIR: "a directory",
+    stat.S_ISFIFO: "a named pipe (FIFO)",
+    stat.S_ISCHR: "a character device",
+    stat.S_ISBLK: "a block device",
+    stat.S_ISSOCK: "a socket",
+}
+
+
+def _regular_file_size(path: Path) -> int:
+    """The size of a regular theme file; anything else is named by what it is.
+
+    `os.stat` only (never open): opening a FIFO blocks and /dev/zero never ends.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ThemeError(
+            f"{path}: no such theme file; pass a path like config/themes/default.yaml"
+        ) from None
+    except OSError as exc:
+        raise ThemeError(f"{path}: cannot read the theme file ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _FILE_KINDS.items() if test(info.st_mode)), None)
+        raise ThemeError(
+            f"{path}: is {kind or 'not a regular file'}, not a theme file; "
+            "pass a YAML file like config/themes/default.yaml"
+        )
+    return info.st_size
+
+
 def load_theme(path: str | Path) -> Theme:
     """Read, size-check, decode, parse and validate a theme file, and check its brand kit."""
     path = Path(path)
-    if not path.is_file():
-        raise ThemeError(f"{path}: no such theme file; pass a path like config/themes/default.yaml")
-    size = path.stat().st_size
+    size = _regular_file_size(path)
     if size > MAX_THEME_BYTES:
         raise ThemeError(f"{path}: {size} bytes is too large for a theme (limit {MAX_THEME_BYTES})")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,27 @@ def test_request_with_defective_theme_exits_2_and_writes_nothing(
     assert "Traceback" not in result.output
     with session_scope(installation.app_database_url) as session:
         assert session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def _special_path(kind: str, tmp_path: Path) -> tuple[Path, str]:
+    if kind == "fifo":
+        path = tmp_path / "pipe.yaml"
+        os.mkfifo(path)  # never opened: opening a FIFO with no writer would block the test
+        return path, "is a named pipe (FIFO)"
+    if kind == "directory":
+        path = tmp_path / "folder.yaml"
+        path.mkdir()
+        return path, "is a directory"
+    return Path("/dev/zero"), "is a character device"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
+def test_a_theme_path_that_is_not_a_regular_file_says_what_it_is(
+    kind: str, installation: Settings, tmp_path: Path
+) -> None:
+    path, expected = _special_path(kind, tmp_path)
+    result = CliRunner().invoke(app, ["request", "--theme", str(path)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}"), lines
+    assert expected in lines[0] and "no such theme file" not in lines[0]
