@@ -98,11 +98,11 @@ def definitions(settings: Settings) -> Definitions:
 def find_job(settings: Settings, job_id: int) -> tuple[Job, Video | None]:
     from sqlalchemy import select
 
-    from shortgen_assets.db.models import Job, Video
+    from shortgen_assets.db.models import MAX_ROW_ID, Job, Video
     from shortgen_assets.db.session import session_scope
 
     with session_scope(settings.app_database_url) as session:
-        job = session.get(Job, job_id)
+        job = session.get(Job, job_id) if abs(job_id) <= MAX_ROW_ID else None
         if job is None:
             raise UserError(f"no job {job_id}; list jobs with `shortgen jobs`")
         video = session.scalars(

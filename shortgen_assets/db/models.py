@@ -53,6 +53,10 @@ class Base(DeclarativeBase):
     }
 
 
+MAX_ROW_ID = 2**63 - 1
+"""The largest id any backend stores (SQLite's INTEGER); a larger number names no row."""
+
+
 class Job(Base):
     __tablename__ = "jobs"
 

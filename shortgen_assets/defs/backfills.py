@@ -15,7 +15,7 @@ from dagster._core.execution.backfill import PartitionBackfill
 from dagster._core.utils import make_new_backfill_id
 from sqlalchemy import select
 
-from shortgen_assets.db.models import Job
+from shortgen_assets.db.models import MAX_ROW_ID, Job
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.settings import Settings
@@ -41,8 +41,9 @@ def parse_job_ids(text: str) -> list[int]:
 
 
 def missing_jobs(settings: Settings, job_ids: Sequence[int]) -> list[int]:
+    storable = [job_id for job_id in job_ids if job_id <= MAX_ROW_ID]
     with session_scope(settings.app_database_url) as session:
-        found = set(session.scalars(select(Job.id).where(Job.id.in_(job_ids))))
+        found = set(session.scalars(select(Job.id).where(Job.id.in_(storable))))
     return [job_id for job_id in job_ids if job_id not in found]
 
 

@@ -60,6 +60,26 @@ def test_show_unknown_job_is_a_user_error(installation: Settings) -> None:
     assert err.strip() == "error: no job 999; list jobs with `shortgen jobs`"
 
 
+HUGE_ID = "99999999999999999999"  # 20 digits: past every backend's integer range
+
+
+def test_a_job_id_out_of_range_is_no_job_for_every_command(installation: Settings) -> None:
+    shortgen("request", "--theme", str(DEFAULT_THEME))
+    for command in (
+        ["show", HUGE_ID],
+        ["retry", HUGE_ID],
+        ["approve", HUGE_ID],
+        ["reject", HUGE_ID, "--note", "no"],
+        ["publish", HUGE_ID],
+        ["backfill", "--jobs", f"1,{HUGE_ID}"],
+    ):
+        code, _out, err = shortgen(*command)
+        assert code == 2, (command, err)
+        assert err.strip().splitlines() == [
+            f"error: no job {HUGE_ID}; list jobs with `shortgen jobs`"
+        ], command
+
+
 def test_db_upgrade_reports_the_head_revision(installation: Settings) -> None:
     code, out, _ = shortgen("db", "upgrade")
     assert code == 0
