@@ -29,6 +29,7 @@ from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.stage_settings import StageSettings
 from shortgen_assets.domain.media import black_segments, measure_loudness, probe
 from shortgen_assets.domain.schemas import Footage
+from shortgen_assets.domain.scratch import find_leftovers, remove_leftovers
 from shortgen_assets.domain.video.composition import ComposedVideo, CompositionRequest, compose
 from shortgen_assets.domain.video.kit_probe import kit_on_screen
 
@@ -94,6 +95,10 @@ def video(
         clips = load_clips(session, footage.media_ids)
         lineage = load_lineage(session, script.script_id, voiceover.media_id, footage.media_ids)
     folder = job_folder(stage_settings.output_path / "review", job_id)
+    work = stage_settings.work_path / f"job-{job_id}"
+    removed = remove_leftovers(find_leftovers([folder, work]))  # a dead earlier render's debris
+    if removed:
+        context.log.info(f"removed {len(removed)} leftovers of a dead render: {removed}")
     width, height, fps = stage_settings.frame
     footage_media = Footage(clips=clips, provider=lineage.providers["footage"])
     composed = compose(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +46,34 @@ def test_video_costs_are_the_cost_columns_of_its_rows(
     metadata = instance.get_latest_materialization_event(AssetKey("video")).asset_materialization
     assert metadata.metadata["cost_usd"].value == pytest.approx(0.53 + footage_cost)
     assert metadata.metadata["stage_ref"].value["video_id"] == video.id
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_next_render_removes_a_dead_renders_leftovers(
+    installation: Settings, instance: DagsterInstance, quick_theme: Path
+) -> None:
+    with session_scope(installation.app_database_url) as session:
+        [job_id] = request_jobs(session, load_theme(quick_theme), quick_theme, status="queued")
+    defs = build_definitions(installation)
+    upstream = ["trends", "trend_report", "script", "voiceover", "footage"]
+    assert materialize_job(defs, instance, job_id, upstream).success
+    dead = _dead_pid()
+    review = installation.output_dir / "review" / f"job-{job_id}"
+    review.mkdir(parents=True, exist_ok=True)
+    partial = review / f".clip.pid{dead}-0a1b2c3d.partial.mp4"
+    partial.write_bytes(b"half a video")
+    scratch = installation.work_dir / f"job-{job_id}" / f".shortgen-kit-pid{dead}-x1"
+    scratch.mkdir(parents=True)
+    (scratch / "frame.png").write_bytes(b"png")
+    live = review / f".other.pid{os.getpid()}-0a1b2c3d.partial.mp4"  # a live writer's: kept
+    live.write_bytes(b"in progress")
+
+    assert materialize_job(defs, instance, job_id, ["video"]).success
+    assert not partial.exists() and not scratch.exists()
+    assert live.exists()
