@@ -3,23 +3,27 @@
 SQLite gets WAL and a busy timeout so the CLI, the daemon's sensors and run processes can share
 one file. Concurrent first uses never race the migration: Postgres takes an advisory lock, SQLite a
 file lock beside the database file (SQLite's own locking does not cover Alembic's read-then-create).
+Alembic itself loads only when the database is behind: every CLI process checks the revision, and
+Alembic's import plus its reading of the scripts would cost more than the command's own work.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from filelock import FileLock
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 74_657_201
@@ -44,6 +48,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -77,13 +83,38 @@ def upgrade(engine: Engine) -> str:
         return _upgrade(engine)
 
 
+@cache
+def head_revision() -> str:
+    """The newest revision, read from the scripts' `revision`/`down_revision` lines (what Alembic's
+    ScriptDirectory computes, without importing Alembic)."""
+    revisions: set[str] = set()
+    replaced: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revisions.update(re.findall(r'^revision\s*=\s*"([^"]+)"', source, re.MULTILINE))
+        for line in re.findall(r"^down_revision\s*=(.*)$", source, re.MULTILINE):
+            replaced.update(re.findall(r'"([^"]+)"', line))
+    heads = revisions - replaced
+    if len(heads) != 1:
+        raise RuntimeError(f"the app migrations need exactly one head, found {sorted(heads)}")
+    return heads.pop()
+
+
+def _current_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def _upgrade(engine: Engine) -> str:
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    head = ScriptDirectory.from_config(config).get_current_head() or ""
+    head = head_revision()
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
-        if MigrationContext.configure(connection).get_current_revision() != head:
+        if _current_revision(connection) != head:
+            from alembic import command  # only when behind: see the module docstring
+
+            config = alembic_config(engine.url.render_as_string(hide_password=False))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     return head

@@ -1,7 +1,8 @@
 """What each entry point loads, checked in fresh processes (sys.modules, not timings).
 
 `shortgen --help` must answer without Dagster; commands that read the instance load Dagster but
-never the definitions; the definitions load without scikit-learn/scipy (clustering imports them).
+never the definitions; the definitions load without scikit-learn/scipy (clustering imports them),
+piper-tts/onnxruntime (narration imports them) or Alembic (loaded for a database behind only).
 """
 
 from __future__ import annotations
@@ -55,8 +56,20 @@ def test_jobs_and_show_load_dagster_but_not_the_definitions(installation: Settin
         assert loaded_by(*args) == {"dagster", "sqlalchemy"}, args
 
 
-def test_the_definitions_load_without_scikit_learn_or_scipy() -> None:
-    code = "import shortgen_assets.definitions, sys; assert 'sklearn' not in sys.modules"
+@pytest.mark.parametrize("module", ["sklearn", "scipy", "piper", "onnxruntime", "alembic"])
+def test_the_definitions_load_without(module: str) -> None:
+    code = f"import shortgen_assets.definitions, sys; assert {module!r} not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-    code = "import shortgen_assets.definitions, sys; assert 'scipy' not in sys.modules"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_migrated_database_is_opened_without_alembic(installation: Settings) -> None:
+    from shortgen_assets.db.session import get_engine
+
+    get_engine(installation.app_database_url)  # migrated here, so the next process finds it at head
+    code = (
+        "import sys; from shortgen_assets.db.session import get_engine; "
+        f"get_engine({installation.app_database_url!r}); "
+        "assert 'alembic' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import command
 
-from shortgen_assets.db.session import alembic_config, normalize_url
+from shortgen_assets.db.session import alembic_config, get_engine, head_revision, normalize_url
 from shortgen_assets.settings import Settings
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
@@ -113,3 +113,22 @@ def test_publish_fields_move_to_publications_and_back(installation: Settings) ->
             assert "publications" in sa.inspect(connection).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_the_head_read_from_the_scripts_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config("sqlite://")
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_first_use_upgrades_a_database_left_behind(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    with sa.create_engine(url).begin() as connection:
+        migrate(connection, url, "upgrade", "0001")
+    engine = get_engine(url)  # a fresh URL: this process has not checked it yet
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == (
+            head_revision()
+        )
+        assert "publications" in sa.inspect(connection).get_table_names()

