@@ -14,7 +14,12 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from shortgen_assets.domain.standards import MIN_SIGNAL_ITEMS
+from shortgen_assets.domain.standards import (
+    MIN_SIGNAL_ITEMS,
+    PROVIDER_CALL_BUDGET_S,
+    PROVIDER_CONNECT_TIMEOUT_S,
+    PROVIDER_READ_TIMEOUT_S,
+)
 
 DAGSTER_YAML = """\
 # Written by shortgen: embedded SQLite storage. config/dagster-postgres.yaml is the Postgres one.
@@ -83,6 +88,18 @@ class Settings(BaseSettings):
     max_concurrent_runs: int = Field(2, ge=1)
     step_retries: int = Field(2, ge=0, le=10, description="Dagster retries of a provider step")
     step_retry_delay_seconds: float = Field(5.0, ge=0)
+    provider_connect_timeout_seconds: float = Field(
+        PROVIDER_CONNECT_TIMEOUT_S, gt=0, description="connecting to an API provider, per attempt"
+    )
+    provider_read_timeout_seconds: float = Field(
+        PROVIDER_READ_TIMEOUT_S, gt=0, description="waiting for a provider's answer, per attempt"
+    )
+    provider_call_budget_seconds: float = Field(
+        PROVIDER_CALL_BUDGET_S,
+        gt=0,
+        description="one provider call, all attempts and waits; spent, the step fails for good",
+    )
+    anthropic_base_url: str = "https://api.anthropic.com"
     max_concurrent_compositions: int = Field(1, ge=1, description="`video` steps at once")
     max_concurrent_api_calls: int = Field(2, ge=1, description="steps per API provider at once")
     themes_dir: Path = Path("config/themes")

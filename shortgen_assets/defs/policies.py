@@ -1,8 +1,9 @@
 """Retry policy for steps that call a provider: exponential backoff with jitter.
 
-HTTP calls already retry transient errors inside a step (tenacity); this step-level policy covers
-what survives that, such as a provider outage of a minute. Run-level retries stay off in the
-instance config, so the two never multiply.
+HTTP calls already retry transient errors inside a step (tenacity) within their call budget; a
+`ProviderError` that spent it is a `Failure(allow_retries=False)`, final for the step, so this
+policy never starts a spent budget over. It covers other, unexpected errors of a provider step.
+Run-level retries stay off in the instance config, so the two never multiply.
 """
 
 from dagster import Backoff, Jitter, RetryPolicy

@@ -16,3 +16,9 @@ VIDEO_DURATION_TOLERANCE_S = 0.25
 """How far the video's length may drift from the narration's."""
 MIN_SIGNAL_ITEMS = 10
 """Fewer matching trends than this make a weak signal (a warning; the plan leans on the theme)."""
+PROVIDER_CONNECT_TIMEOUT_S = 10.0
+"""Connecting to an API provider, per attempt."""
+PROVIDER_READ_TIMEOUT_S = 120.0
+"""Waiting for an API provider's answer, per attempt (a long LLM reply takes a minute or two)."""
+PROVIDER_CALL_BUDGET_S = 170.0
+"""One provider call with all its retries: a dead provider fails its step within 3 minutes."""

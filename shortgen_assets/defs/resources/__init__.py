@@ -35,27 +35,49 @@ from shortgen_assets.defs.resources.tts.openai import OpenAITTS
 from shortgen_assets.defs.resources.tts.piper import PiperTTS
 from shortgen_assets.settings import Settings
 
+
+def deadlines(settings: Settings) -> dict[str, float]:
+    """The timeouts and call budget every API vendor takes from settings."""
+    return {
+        "connect_timeout_seconds": settings.provider_connect_timeout_seconds,
+        "timeout_seconds": settings.provider_read_timeout_seconds,
+        "call_budget_seconds": settings.provider_call_budget_seconds,
+    }
+
+
+def publisher_deadlines(settings: Settings) -> dict[str, float]:
+    """The same deadlines under the publishers' field names."""
+    return {
+        "connect_timeout_seconds": settings.provider_connect_timeout_seconds,
+        "read_timeout_seconds": settings.provider_read_timeout_seconds,
+        "call_budget_seconds": settings.provider_call_budget_seconds,
+    }
+
+
 TREND_SOURCES: dict[str, Callable[[Settings], TrendSource]] = {
     "sample": lambda _: SampleTrends(),
-    "youtube": lambda _: YouTubeTrends(api_key=EnvVar("YOUTUBE_API_KEY")),
-    "tiktok": lambda _: TikTokTrends(api_token=EnvVar("APIFY_TOKEN")),
+    "youtube": lambda s: YouTubeTrends(api_key=EnvVar("YOUTUBE_API_KEY"), **deadlines(s)),
+    "tiktok": lambda s: TikTokTrends(api_token=EnvVar("APIFY_TOKEN"), **deadlines(s)),
 }
 LLM_VENDORS: dict[str, Callable[[Settings], LLMResource]] = {
     "offline": lambda _: OfflineLLM(),
     "anthropic": lambda s: AnthropicLLM(
-        api_key=EnvVar("ANTHROPIC_API_KEY"), model=s.anthropic_model
+        api_key=EnvVar("ANTHROPIC_API_KEY"),
+        model=s.anthropic_model,
+        base_url=s.anthropic_base_url,
+        **deadlines(s),
     ),
 }
 TTS_VENDORS: dict[str, Callable[[Settings], TTSResource]] = {
     "piper": lambda _: PiperTTS(),
     "espeak": lambda _: EspeakTTS(),
-    "openai": lambda _: OpenAITTS(api_key=EnvVar("OPENAI_API_KEY")),
-    "elevenlabs": lambda _: ElevenLabsTTS(api_key=EnvVar("ELEVENLABS_API_KEY")),
+    "openai": lambda s: OpenAITTS(api_key=EnvVar("OPENAI_API_KEY"), **deadlines(s)),
+    "elevenlabs": lambda s: ElevenLabsTTS(api_key=EnvVar("ELEVENLABS_API_KEY"), **deadlines(s)),
 }
 FOOTAGE_VENDORS: dict[str, Callable[[Settings], FootageResource]] = {
     "procedural": lambda _: ProceduralFootage(),
-    "pexels": lambda _: PexelsFootage(api_key=EnvVar("PEXELS_API_KEY")),
-    "fal": lambda _: FalFootage(api_key=EnvVar("FAL_KEY")),
+    "pexels": lambda s: PexelsFootage(api_key=EnvVar("PEXELS_API_KEY"), **deadlines(s)),
+    "fal": lambda s: FalFootage(api_key=EnvVar("FAL_KEY"), **deadlines(s)),
 }
 
 
@@ -64,14 +86,18 @@ LIVE_PUBLISHERS: dict[str, Callable[[Settings], PublisherResource]] = {
         access_token=EnvVar("YOUTUBE_ACCESS_TOKEN"),
         privacy_status=s.youtube_privacy_status,
         category_id=s.youtube_category_id,
+        **publisher_deadlines(s),
     ),
     "tiktok": lambda s: TikTokPublisher(
-        access_token=EnvVar("TIKTOK_ACCESS_TOKEN"), privacy_level=s.tiktok_privacy_level
+        access_token=EnvVar("TIKTOK_ACCESS_TOKEN"),
+        privacy_level=s.tiktok_privacy_level,
+        **publisher_deadlines(s),
     ),
     "instagram": lambda s: InstagramPublisher(
         access_token=EnvVar("INSTAGRAM_ACCESS_TOKEN"),
         user_id=EnvVar("INSTAGRAM_USER_ID"),
         public_base_url=s.public_base_url or "",
+        **publisher_deadlines(s),
     ),
 }
 PUBLISH_PLATFORMS = tuple(LIVE_PUBLISHERS)

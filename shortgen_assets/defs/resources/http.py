@@ -4,17 +4,26 @@ Vendors call `send` (or `retry`, for an SDK call) instead of httpx directly so t
 rate limits, server errors and timeouts are retried the same way everywhere (tenacity), and what
 finally escapes is a `ProviderError` that names the provider, the status and what to do about it.
 Every API vendor is an `HttpVendor`, so timeout and retry settings are configured alike.
+
+Deadlines: each attempt has connect and read timeouts, and each call a total budget across its
+attempts: no attempt starts that could not finish (connect + read) before the budget runs out.
+A `ProviderError` is a Dagster `Failure` with `allow_retries=False`: the call already spent its
+budget retrying, so the step's `RetryPolicy` must not start it over (it still retries any other,
+unexpected error). A dead provider therefore fails its step within one call budget.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, Failure
 from pydantic import Field
 from tenacity import (
+    RetryCallState,
     RetryError,
     Retrying,
     retry_if_exception,
@@ -22,13 +31,52 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from shortgen_assets.domain.standards import (
+    PROVIDER_CALL_BUDGET_S,
+    PROVIDER_CONNECT_TIMEOUT_S,
+    PROVIDER_READ_TIMEOUT_S,
+)
+
 Result = TypeVar("Result")
 
 RETRYABLE_STATUS = frozenset({403, 408, 409, 425, 429, 500, 502, 503, 504, 529})
 
 
-class ProviderError(RuntimeError):
-    """A provider could not deliver; the step fails with this message, nothing falls back."""
+class ProviderError(Failure):
+    """A provider could not deliver; the step fails with this message, nothing falls back.
+
+    Final for the step (`allow_retries=False`): its call has already retried within its budget.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(description=message, allow_retries=False)
+
+    def __str__(self) -> str:
+        return self.description or ""
+
+
+@dataclass
+class Budget:
+    """The total time one call may take across its attempts, and each attempt's worst case."""
+
+    seconds: float
+    attempt_worst_case: float
+    clock: Callable[[], float] = time.monotonic
+    started: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    def next_attempt_fits(self, wait: float) -> bool:
+        """Whether an attempt starting after `wait` seconds could end inside the budget."""
+        return self.elapsed() + wait + self.attempt_worst_case <= self.seconds
+
+    def stop(self, state: RetryCallState) -> bool:
+        """A tenacity stop condition (tenacity computes the upcoming wait before it asks)."""
+        return not self.next_attempt_fits(state.upcoming_sleep)
 
 
 class RetryableStatus(Exception):
@@ -53,18 +101,28 @@ def _is_retryable(exc: BaseException) -> bool:
     )
 
 
-def _describe(provider: str, exc: BaseException) -> str:
+def _describe(provider: str, exc: BaseException, tries: int, budget: Budget | None) -> str:
+    spent = f"{tries} attempt{'s' if tries > 1 else ''}"
+    if budget:
+        spent += f" in {budget.elapsed():.0f} s"
     if isinstance(exc, RetryableStatus):
         hint = {
             403: "the key lacks permission or the daily quota is spent",
             429: "rate limited; lower the request rate or raise the plan's limit",
         }.get(exc.status, "the service is failing; try again later")
-        return f"{provider}: HTTP {exc.status} after retries ({hint}): {exc.body}"
+        return f"{provider}: HTTP {exc.status} after retries ({spent}; {hint}): {exc.body}"
     if isinstance(exc, httpx.TimeoutException) or getattr(exc, "timed_out", False):
-        return f"{provider}: timed out after retries; check the network or raise the timeout"
-    if isinstance(exc, Unreachable):
-        return f"{provider}: unreachable after retries ({exc}); check the network and base_url"
-    return f"{provider}: {type(exc).__name__}: {exc}"
+        return (
+            f"{provider}: timed out after retries ({spent}, no answer); check the service and "
+            "the network, or raise SHORTGEN_PROVIDER_READ_TIMEOUT_SECONDS and "
+            "SHORTGEN_PROVIDER_CALL_BUDGET_SECONDS"
+        )
+    if isinstance(exc, Unreachable | httpx.TransportError):
+        return (
+            f"{provider}: unreachable after retries ({spent}: {exc or type(exc).__name__}); "
+            "check the network and the base URL"
+        )
+    return f"{provider}: failed after {spent}: {exc}; check the service and try again"
 
 
 def body_excerpt(response: httpx.Response, limit: int = 300) -> str:
@@ -74,21 +132,33 @@ def body_excerpt(response: httpx.Response, limit: int = 300) -> str:
         return "<streamed body>"
 
 
-def retry(provider: str, call: Callable[[], Result], *, attempts: int, base_wait: float) -> Result:
+def retry(
+    provider: str,
+    call: Callable[[], Result],
+    *,
+    attempts: int,
+    base_wait: float,
+    budget: Budget | None = None,
+) -> Result:
     """Run `call`, retrying when it raises `RetryableStatus`, a timeout or a transport error;
-    raise ProviderError once the attempts are spent. Any other exception passes through at once."""
+    raise ProviderError once the attempts or the budget are spent. Any other exception passes
+    through at once. The first attempt always runs (its timeouts are capped by the budget)."""
+    stop = stop_after_attempt(max(1, attempts))
     retrying = Retrying(
         retry=retry_if_exception(_is_retryable),
-        stop=stop_after_attempt(max(1, attempts)),
+        stop=stop | budget.stop if budget else stop,
         wait=wait_exponential_jitter(initial=base_wait, max=max(base_wait, 30.0), jitter=base_wait),
         reraise=False,
     )
     try:
         return retrying(call)
     except RetryError as exc:
-        raise ProviderError(_describe(provider, exc.last_attempt.exception())) from None
+        last = exc.last_attempt
+        raise ProviderError(
+            _describe(provider, last.exception(), last.attempt_number, budget)
+        ) from None
     except httpx.HTTPError as exc:
-        raise ProviderError(_describe(provider, exc)) from None
+        raise ProviderError(_describe(provider, exc, 1, budget)) from None
 
 
 def send(
@@ -98,6 +168,7 @@ def send(
     attempts: int = 4,
     base_wait: float = 1.0,
     retry_status: frozenset[int] = RETRYABLE_STATUS,
+    budget: Budget | None = None,
 ) -> httpx.Response:
     """Run `call` until it returns a non-retryable response; raise ProviderError on failure.
 
@@ -110,7 +181,7 @@ def send(
             raise RetryableStatus(response.status_code, body_excerpt(response))
         return response
 
-    response = retry(provider, attempt, attempts=attempts, base_wait=base_wait)
+    response = retry(provider, attempt, attempts=attempts, base_wait=base_wait, budget=budget)
     if response.is_error:
         raise ProviderError(f"{provider}: HTTP {response.status_code}: {body_excerpt(response)}")
     return response
@@ -131,16 +202,40 @@ def require_key(provider: str, key: str, env: str) -> str:
 
 
 class HttpVendor(ConfigurableResource):
-    """Timeouts and the shared retry policy of a vendor that calls an HTTP API."""
+    """Timeouts, call budget and the shared retry policy of a vendor that calls an HTTP API."""
 
-    timeout_seconds: float = Field(60.0, gt=0, description="read timeout of one request")
-    connect_timeout_seconds: float = Field(15.0, gt=0)
+    timeout_seconds: float = Field(
+        PROVIDER_READ_TIMEOUT_S, gt=0, description="read timeout of one request"
+    )
+    connect_timeout_seconds: float = Field(PROVIDER_CONNECT_TIMEOUT_S, gt=0)
+    call_budget_seconds: float = Field(
+        PROVIDER_CALL_BUDGET_S, gt=0, description="one call, all its attempts and waits included"
+    )
     retry_attempts: int = Field(4, ge=1, description="tries per request before the step fails")
     retry_base_wait: float = Field(1.0, ge=0, description="first backoff in seconds")
 
+    def attempt_timeouts(self) -> tuple[float, float]:
+        """(connect, read) of one attempt, each capped by the call budget."""
+        budget = self.call_budget_seconds
+        return min(self.connect_timeout_seconds, budget), min(self.timeout_seconds, budget)
+
+    def budget(self) -> Budget:
+        """A fresh budget for one call."""
+        return Budget(self.call_budget_seconds, sum(self.attempt_timeouts()))
+
     def client(self, **options: object) -> httpx.Client:
-        timeout = httpx.Timeout(self.timeout_seconds, connect=self.connect_timeout_seconds)
-        return httpx.Client(timeout=timeout, **options)
+        connect, read = self.attempt_timeouts()
+        return httpx.Client(timeout=httpx.Timeout(read, connect=connect), **options)
+
+    def retry(self, provider: str, call: Callable[[], Result]) -> Result:
+        """`retry` with this vendor's attempts and a fresh call budget."""
+        return retry(
+            provider,
+            call,
+            attempts=self.retry_attempts,
+            base_wait=self.retry_base_wait,
+            budget=self.budget(),
+        )
 
     def send(
         self,
@@ -157,7 +252,13 @@ class HttpVendor(ConfigurableResource):
                 raise rejected_key(provider, 401, body_excerpt(response), key_env)
             return response
 
-        return send(provider, attempt, attempts=self.retry_attempts, base_wait=self.retry_base_wait)
+        return send(
+            provider,
+            attempt,
+            attempts=self.retry_attempts,
+            base_wait=self.retry_base_wait,
+            budget=self.budget(),
+        )
 
     def send_json(
         self, provider: str, call: Callable[[], httpx.Response], *, key_env: str | None = None

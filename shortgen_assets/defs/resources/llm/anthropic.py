@@ -22,7 +22,6 @@ from shortgen_assets.defs.resources.http import (
     Unreachable,
     rejected_key,
     require_key,
-    retry,
 )
 from shortgen_assets.defs.resources.llm import MEASURED_REPORT_FIELDS, LLMResource
 from shortgen_assets.domain.plan.checks import plan_problems
@@ -155,7 +154,8 @@ class AnthropicLLM(LLMResource, HttpVendor):
     def _client(self) -> Anthropic:
         import anthropic
 
-        timeout = anthropic.Timeout(self.timeout_seconds, connect=self.connect_timeout_seconds)
+        connect, read = self.attempt_timeouts()
+        timeout = anthropic.Timeout(read, connect=connect)
         return anthropic.Anthropic(
             api_key=self.api_key, base_url=self.base_url, max_retries=0, timeout=timeout
         )
@@ -175,7 +175,7 @@ class AnthropicLLM(LLMResource, HttpVendor):
                 timed_out = isinstance(exc, anthropic.APITimeoutError)
                 raise Unreachable(str(exc.__cause__ or exc), timed_out=timed_out) from None
 
-        return retry(ANTHROPIC, call, attempts=self.retry_attempts, base_wait=self.retry_base_wait)
+        return self.retry(ANTHROPIC, call)
 
     def _price(self) -> dict[str, float]:
         """Price of `model`: an exact entry, else the longest prefix (dated snapshots)."""

@@ -18,7 +18,7 @@ import httpx
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from shortgen_assets.defs.resources.http import ProviderError
+from shortgen_assets.defs.resources.http import Budget, ProviderError
 from shortgen_assets.domain.media import MediaError, probe
 from shortgen_assets.domain.publish.manifest import (
     FileFacts,
@@ -29,6 +29,7 @@ from shortgen_assets.domain.publish.manifest import (
     write_manifest,
 )
 from shortgen_assets.domain.publish.post import Post, PostError, check_post
+from shortgen_assets.domain.standards import PROVIDER_CALL_BUDGET_S
 
 
 class UnconfirmedPost(ProviderError):
@@ -62,6 +63,7 @@ class Deadline:
     connect: float
     read: float
     total: float
+    call_budget: float = PROVIDER_CALL_BUDGET_S
     started: float = field(default_factory=time.monotonic)
 
     def left(self) -> float:
@@ -82,6 +84,10 @@ class Deadline:
             pool=min(self.connect, left),
         )
 
+    def call(self) -> Budget:
+        """The budget of one API call (all its attempts): the call budget, or what is left."""
+        return Budget(min(self.call_budget, max(self.left(), 0.0)), self.connect + self.read)
+
     def pause(self, seconds: float) -> None:
         time.sleep(max(0.0, min(seconds, self.left())))
 
@@ -93,6 +99,9 @@ class PublisherResource(ConfigurableResource):
     connect_timeout_seconds: float = Field(10.0, gt=0)
     read_timeout_seconds: float = Field(120.0, gt=0)
     total_timeout_seconds: float = Field(1800.0, gt=0, description="one whole publication")
+    call_budget_seconds: float = Field(
+        PROVIDER_CALL_BUDGET_S, gt=0, description="one call, retries included"
+    )
     retry_attempts: int = Field(4, ge=1)
     retry_base_wait: float = Field(1.0, ge=0)
 
@@ -122,6 +131,7 @@ class PublisherResource(ConfigurableResource):
             self.connect_timeout_seconds,
             self.read_timeout_seconds,
             self.total_timeout_seconds,
+            self.call_budget_seconds,
         )
         sent = self.send(post, facts, deadline)
         created_at = datetime.now(UTC)

@@ -112,6 +112,7 @@ class InstagramPublisher(PublisherResource):
             attempts=self.retry_attempts,
             base_wait=self.retry_base_wait,
             retry_status=RETRY_STATUS,
+            budget=deadline.call(),
         )
         return error_json(response)
 

@@ -122,6 +122,7 @@ class TikTokPublisher(PublisherResource):
             attempts=self.retry_attempts,
             base_wait=self.retry_base_wait,
             retry_status=RETRY_STATUS,
+            budget=deadline.call(),
         )
         return error_json(response).get("data") or {}
 

@@ -102,7 +102,11 @@ class YouTubePublisher(PublisherResource):
             return response
 
         response = send(
-            "youtube", attempt, attempts=self.retry_attempts, base_wait=self.retry_base_wait
+            "youtube",
+            attempt,
+            attempts=self.retry_attempts,
+            base_wait=self.retry_base_wait,
+            budget=deadline.call(),
         )
         location = response.headers.get("Location")
         if not location:
@@ -200,7 +204,13 @@ class YouTubePublisher(PublisherResource):
             )
 
         try:
-            send("youtube", attempt, attempts=self.retry_attempts, base_wait=self.retry_base_wait)
+            send(
+                "youtube",
+                attempt,
+                attempts=self.retry_attempts,
+                base_wait=self.retry_base_wait,
+                budget=deadline.call(),
+            )
         except ProviderError as exc:
             return f"thumbnail not set: {exc}"
         return None
