@@ -77,12 +77,14 @@ def test_a_failed_check_reads_whole_on_one_line_in_demo_jobs_show_and_retry(
     assert line_with(reason, output).startswith(f"failed: job {job_id} stopped at voiceover: ")
 
 
-def test_a_provider_error_retried_to_exhaustion_reads_in_the_providers_words() -> None:
+def test_a_provider_error_is_final_for_the_step_and_reads_in_the_providers_words() -> None:
     @asset(retry_policy=RetryPolicy(max_retries=1))
     def flaky() -> None:
         raise ProviderError("pexels: HTTP 429 after retries (rate limited; try again later): {}")
 
     result = materialize([flaky], raise_on_error=False)
+    kinds = [e.event_type for e in result.all_events]
+    assert DagsterEventType.STEP_UP_FOR_RETRY not in kinds  # its call already spent its budget
     [failure] = [e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
     assert failure_message(failure) == (
         "pexels: HTTP 429 after retries (rate limited; try again later): {}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shortgen_assets.defs.resources.http import Budget, ProviderError, RetryableStatus, retry
+from shortgen_assets.defs.resources.publisher import Deadline
 
 
 class FakeClock:
@@ -39,3 +40,11 @@ def test_retries_stop_when_the_budget_cannot_hold_another_attempt() -> None:
     assert calls == [100.0, 101.5]  # a third would end at 104.5, past the budget
     assert str(failure.value).startswith("acme: HTTP 503 after retries (2 attempts in 3 s;")
     assert failure.value.allow_retries is False  # final for the step: Dagster does not retry it
+
+
+def test_a_publication_call_gets_the_call_budget_or_what_is_left_of_the_publication() -> None:
+    roomy = Deadline("youtube", connect=1.0, read=2.0, total=1800.0, call_budget=170.0).call()
+    assert (roomy.seconds, roomy.attempt_worst_case) == (170.0, 3.0)
+    late = Deadline("youtube", connect=1.0, read=2.0, total=1800.0, call_budget=170.0)
+    late.started -= 1795.0
+    assert late.call().seconds == pytest.approx(5.0, abs=0.5)
