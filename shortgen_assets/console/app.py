@@ -13,6 +13,7 @@ Then register the module below with one import line.
 from __future__ import annotations
 
 # Importing a command module registers its commands.
+import shortgen_assets.console.doctor
 import shortgen_assets.console.jobs
 import shortgen_assets.console.publish
 import shortgen_assets.console.runs

@@ -108,6 +108,11 @@ def mark_failed(job: Job, run_id: str, error: str) -> None:
     _follow_run(job, run_id, JobStatus.FAILED, error)
 
 
+def mark_file_lost(job: Job, error: str) -> None:
+    """The job's video file is gone (found by `shortgen doctor`): failed, so a retry re-renders."""
+    _touch(job, JobStatus.FAILED, error)
+
+
 def ensure_reviewable(job: Job, video: Video) -> None:
     """Raise IllegalTransition unless a person can judge this video of this job now."""
     if video.status != VideoStatus.GENERATED:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from dagster import (
@@ -90,10 +91,17 @@ def materialized_counts(instance: DagsterInstance, keys: list[str]) -> dict[str,
     return counts
 
 
+def _file_gone(state: StageState) -> bool:
+    """A materialization whose file was deleted or lost (a crash, `shortgen doctor --fix`)."""
+    path = (state.metadata or {}).get("path")
+    return isinstance(path, str) and not Path(path).is_file()
+
+
 def stages_to_retry(instance: DagsterInstance, job_id: int) -> list[str]:
-    """The first pipeline stage that is missing or failed, and every stage after it."""
+    """The first pipeline stage that is missing, failed or whose file is gone, and every stage
+    after it."""
     states = stage_states(instance, job_id)[: len(PIPELINE_STAGES)]
     for index, state in enumerate(states):
-        if state.state != "materialized":
+        if state.state != "materialized" or _file_gone(state):
             return list(PIPELINE_STAGES[index:])
     return []
