@@ -4,7 +4,8 @@ Every figure is the median wall time of `--runs` fresh subprocesses (with their 
 which load on a shared host moves less), measured in one run and interleaved round by round, so
 load hits each command alike:
 
-- references: `python -c pass` and `python -c "import dagster"`;
+- references: `python -c pass`, `python -c "import dagster"` and opening the project's Dagster
+  instance and nothing else (`DagsterInstance.get()`: what `jobs` and `show` cannot avoid);
 - `shortgen --help`, `shortgen jobs --json`, `shortgen show 1`;
 - `python -c "import shortgen_assets.definitions"` (what every run worker and code server does).
 
@@ -35,6 +36,11 @@ THEME = PROJECT / "config" / "themes" / "default.yaml"
 REFERENCES = {
     "python -c pass": [PYTHON, "-c", "pass"],
     "import dagster": [PYTHON, "-c", "import dagster"],
+    "open dagster instance": [
+        PYTHON,
+        "-c",
+        "from dagster import DagsterInstance; DagsterInstance.get().get_runs(limit=1)",
+    ],
 }
 MEASURED = {
     "shortgen --help": [SHORTGEN, "--help"],
@@ -96,6 +102,8 @@ def report(figures: dict[str, tuple[float, float]], runs: int) -> bool:
     base = medians["python -c pass"]
     for name in REFERENCES:
         print(f"  {name:<22} {medians[name]:6.3f} s  (CPU {figures[name][1]:.3f} s)")
+    opening = medians["open dagster instance"] - medians["import dagster"]
+    print(f"  (opening the instance costs {opening:+.3f} s over import dagster by itself)")
     met = True
     for name, (reference, allowed) in TARGETS.items():
         seconds = medians[name]

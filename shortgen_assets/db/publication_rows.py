@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shortgen_assets.db.models import Publication, utcnow
-from shortgen_assets.domain.publish.manifest import PublishResult
 from shortgen_assets.domain.publish.once import Existing
+
+if TYPE_CHECKING:  # a type only: `shortgen show` reads these rows without the publish domain
+    from shortgen_assets.domain.publish.manifest import PublishResult
 
 
 def job_publications(session: Session, job_id: int) -> list[Publication]:
