@@ -16,7 +16,8 @@ from shortgen_assets import stages
 from shortgen_assets.domain.media import Loudness, MediaInfo
 from shortgen_assets.domain.plan.checks import CHECKS as PLAN_RULES
 from shortgen_assets.domain.plan.scene_kinds import MIN_KIT_SHARE, kit_problems, kit_share
-from shortgen_assets.domain.schemas import Brand, ProductionPlan, TrendReport, TrendSignal
+from shortgen_assets.domain.plan.speakable import speakable_problems
+from shortgen_assets.domain.schemas import Brand, ProductionPlan, Theme, TrendReport, TrendSignal
 from shortgen_assets.domain.standards import (
     LUFS_TARGET,
     LUFS_TOLERANCE,
@@ -32,6 +33,7 @@ TREND_SIGNAL = "trend_signal"
 REPORT_CONSISTENT = "report_consistent"
 PLAN_CHECK_NAMES = tuple(f"plan_{rule}" for rule in PLAN_RULES)
 PLAN_SHOWS_KIT = "plan_shows_kit"
+PLAN_SPEAKABLE = "plan_speakable"
 VOICEOVER_AUDIBLE = "voiceover_audible"
 VOICEOVER_FITS = "voiceover_fits_target"
 FOOTAGE_COVERS = "footage_covers_narration"
@@ -46,7 +48,7 @@ VIDEO_SHOWS_KIT = "video_shows_kit"
 STAGE_CHECKS: dict[str, tuple[str, ...]] = {
     stages.TRENDS: (TREND_SIGNAL,),
     stages.TREND_REPORT: (REPORT_CONSISTENT,),
-    stages.SCRIPT: (*PLAN_CHECK_NAMES, PLAN_SHOWS_KIT),
+    stages.SCRIPT: (*PLAN_CHECK_NAMES, PLAN_SPEAKABLE, PLAN_SHOWS_KIT),
     stages.VOICEOVER: (VOICEOVER_AUDIBLE, VOICEOVER_FITS),
     stages.FOOTAGE: (FOOTAGE_COVERS, FOOTAGE_FORMAT),
     stages.VIDEO: (
@@ -108,6 +110,11 @@ def report_consistent(report: TrendReport) -> AssetCheckResult:
 
 def plan_checks(plan: ProductionPlan) -> list[AssetCheckResult]:
     return [_result(f"plan_{rule}", check(plan)) for rule, check in PLAN_RULES.items()]
+
+
+def plan_speakable(plan: ProductionPlan, theme: Theme) -> AssetCheckResult:
+    """The theme's voice can speak the narration in the video's time (domain/plan/speakable)."""
+    return _result(PLAN_SPEAKABLE, speakable_problems(plan, theme))
 
 
 def plan_shows_kit(plan: ProductionPlan, brand: Brand | None) -> AssetCheckResult:

@@ -13,7 +13,12 @@ from shortgen_assets import stages
 from shortgen_assets.db.stage_rows import load_report, save_script
 from shortgen_assets.defs.assets.common import job_theme, usage_metadata
 from shortgen_assets.defs.assets.refs import ScriptRef, TrendReportRef
-from shortgen_assets.defs.checks import plan_checks, plan_shows_kit, stage_checks
+from shortgen_assets.defs.checks import (
+    plan_checks,
+    plan_shows_kit,
+    plan_speakable,
+    stage_checks,
+)
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.resources.llm import LLMResource
@@ -66,7 +71,11 @@ def build_script(retry_policy: RetryPolicy, pool: str | None) -> AssetsDefinitio
                 "plan": MetadataValue.md(plan_markdown(plan)),
                 **usage_metadata(usage),
             },
-            check_results=[*plan_checks(plan), plan_shows_kit(plan, theme.brand)],
+            check_results=[
+                *plan_checks(plan),
+                plan_speakable(plan, theme),
+                plan_shows_kit(plan, theme.brand),
+            ],
         )
 
     return script

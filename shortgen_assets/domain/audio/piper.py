@@ -19,10 +19,14 @@ from piper import PiperVoice, SynthesisConfig
 from piper.const import BOS, EOS, PAD
 
 from shortgen_assets.domain.audio.narration_timing import TOKEN, Piece, Take, join_pieces
-from shortgen_assets.domain.audio.piper_voices import PIPER_VOICES, BundledVoice
+from shortgen_assets.domain.audio.piper_voices import (
+    LENGTH_SCALE_MAX,
+    LENGTH_SCALE_MIN,
+    PIPER_VOICES,
+    BundledVoice,
+)
 from shortgen_assets.domain.audio.wav import FULL_SCALE, samples_to_ms
 
-LENGTH_SCALE_MIN, LENGTH_SCALE_MAX = 0.5, 2.5
 PEAK = 0.9  # the take is scaled so its loudest sample sits at 0.9 of full scale (-0.9 dBFS)
 _SILENT_PHONEMES = frozenset(string.punctuation + " ")
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+LENGTH_SCALE_MIN, LENGTH_SCALE_MAX = 0.5, 2.5
+
 
 @dataclass(frozen=True)
 class BundledVoice:
@@ -22,6 +24,10 @@ class BundledVoice:
     # Measured pace: seconds per word = fixed + scaled x length_scale. Part of it does not scale,
     # because every phoneme id lasts at least one whole frame.
     seconds_per_word: tuple[float, float]
+
+    def words_per_minute(self, length_scale: float) -> float:
+        fixed, scaled = self.seconds_per_word
+        return 60 / (fixed + scaled * length_scale)
 
     @property
     def model_path(self) -> Path:
