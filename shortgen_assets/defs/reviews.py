@@ -19,7 +19,7 @@ from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES, DagsterRun
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shortgen_assets.db.models import Job, Video
+from shortgen_assets.db.models import MAX_ROW_ID, Job, Video
 from shortgen_assets.db.state import IllegalTransition, ensure_reviewable
 from shortgen_assets.defs.jobs import LAST_STAGE, pipeline_job, review_job
 from shortgen_assets.defs.launch import RunOutcome, materialize_job
@@ -89,7 +89,7 @@ def check_decision(
     exclude_run_id: str | None = None,
 ) -> Video:
     """The video to judge; raises ReviewError (ReviewConflict for races) unless it can be now."""
-    video = session.get(Video, video_id)
+    video = session.get(Video, video_id) if abs(video_id) <= MAX_ROW_ID else None
     latest = latest_video_id(session, job_id)
     if latest is None:
         raise ReviewError(f"job {job_id} has no video to review yet")

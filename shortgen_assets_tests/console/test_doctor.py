@@ -132,3 +132,5 @@ def test_doctor_reports_each_planted_problem_fixes_it_and_is_then_clean(
     assert newest.id != video.id and Path(newest.path).is_file()
     assert _job_row(installation, rendered).status == "awaiting_review"
     assert os.path.isfile(newest.thumbnail_path)
+    code, _, err = cli("approve", str(rendered), "--video", "99999999999999999999")
+    assert code == 2 and "is not a video of job" in err, err  # an id past every backend's range

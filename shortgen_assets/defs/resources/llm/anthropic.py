@@ -33,6 +33,7 @@ from shortgen_assets.domain.plan.prompts import (
     plan_prompt,
     report_prompt,
 )
+from shortgen_assets.domain.plan.speakable import speakable_problems
 from shortgen_assets.domain.schemas import (
     ProductionPlan,
     ProviderUsage,
@@ -292,6 +293,7 @@ def _add_usage(usage: ProviderUsage, reply: Message, price: dict[str, float]) ->
 
 def _plan_problems(plan: ProductionPlan, theme: Theme) -> list[str]:
     found = [p for problems in plan_problems(plan).values() for p in problems]
+    found.extend(speakable_problems(plan, theme))
     if plan.duration_target != theme.duration_seconds:
         found.append(f"duration_target must be {theme.duration_seconds}")
     return found
