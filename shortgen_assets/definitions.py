@@ -22,6 +22,7 @@ from shortgen_assets.defs.jobs import pipeline_job, publication_job, review_job,
 from shortgen_assets.defs.policies import provider_retry
 from shortgen_assets.defs.pools import provider_pools
 from shortgen_assets.defs.resources import build_resources
+from shortgen_assets.defs.resources.preflight import ProviderCredentials
 from shortgen_assets.defs.schedules import theme_schedules, trend_refresh
 from shortgen_assets.defs.sensors import all_sensors
 from shortgen_assets.defs.stage_settings import StageSettings
@@ -44,13 +45,15 @@ def build_stages(settings: Settings) -> list[AssetsDefinition]:
 
 
 def build_definitions(settings: Settings) -> Definitions:
+    providers = build_resources(settings)
     return Definitions(
         assets=build_stages(settings),
         jobs=[pipeline_job, review_job, publication_job, trend_refresh_job],
         schedules=[*theme_schedules(settings.themes_dir), trend_refresh],
         sensors=all_sensors,
         resources={
-            **build_resources(settings),
+            **providers,
+            "provider_credentials": ProviderCredentials.for_resources(providers),
             "stage_settings": StageSettings.from_settings(settings),
             "io_manager": StageRefIOManager(),
         },

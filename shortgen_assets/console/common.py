@@ -81,11 +81,31 @@ def instance(settings: Settings, *, for_runs: bool = True) -> DagsterInstance:
 
     prepare_dagster_home(settings)
     dagster_instance = DagsterInstance.get()
+    _recover_dead_runs(settings, dagster_instance)
     if for_runs:
         from shortgen_assets.defs.pools import apply_pool_limits
 
         apply_pool_limits(dagster_instance, settings)
     return dagster_instance
+
+
+def _recover_dead_runs(settings: Settings, dagster_instance: DagsterInstance) -> None:
+    """A run whose worker was killed (no daemon watching) is failed, with its job, and its pool
+    slots freed, before any command reads a status or waits for a slot."""
+    from shortgen_assets.defs.launch import recover_dead_jobs
+    from shortgen_assets.defs.resources.database import AppDatabase
+
+    recover_dead_jobs(dagster_instance, AppDatabase(url=settings.app_database_url))
+
+
+def require_credentials(settings: Settings) -> None:
+    """Refuse (exit 2, one line) before anything is queued when a chosen vendor lacks its key."""
+    from shortgen_assets.defs.resources import build_resources
+    from shortgen_assets.defs.resources.preflight import missing_credentials
+
+    missing = missing_credentials(build_resources(settings))
+    if missing:
+        raise UserError("; ".join(missing))
 
 
 def definitions(settings: Settings) -> Definitions:

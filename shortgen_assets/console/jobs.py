@@ -14,6 +14,7 @@ from shortgen_assets.console.common import (
     friendly,
     instance,
     job_details,
+    require_credentials,
     retry_hint,
 )
 from shortgen_assets.db.state import JOB_STATUSES
@@ -33,6 +34,7 @@ def request(
 
     settings = get_settings()
     parsed = load_theme(theme)
+    require_credentials(settings)
     with session_scope(settings.app_database_url) as session:
         ids = request_jobs(session, parsed, theme.resolve(), count)
     for job_id in ids:

@@ -17,6 +17,7 @@ from shortgen_assets.console.common import (
     friendly,
     instance,
     job_details,
+    require_credentials,
     retry_hint,
 )
 from shortgen_assets.db.state import JobStatus
@@ -65,6 +66,8 @@ def retry(job_id: Annotated[int, typer.Argument(metavar="JOB", help="Job id")]) 
     if job.status == JobStatus.REJECTED:
         raise UserError(f"job {job_id} is rejected; its video has been reviewed already")
     stages = stages_to_retry(instance(settings, for_runs=False), job_id)
+    if stages:
+        require_credentials(settings)
     if not stages:
         typer.echo(f"job {job_id}: every stage is materialized; nothing to retry", err=True)
         return
@@ -124,6 +127,7 @@ def demo(
 
     settings = get_settings()
     parsed = load_theme(theme)
+    require_credentials(settings)
     with session_scope(settings.app_database_url) as session:
         [job_id] = request_jobs(
             session, parsed, theme.resolve(), source="demo", status=JobStatus.QUEUED

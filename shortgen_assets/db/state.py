@@ -103,6 +103,15 @@ def mark_awaiting_review(job: Job, run_id: str) -> None:
     _follow_run(job, run_id, JobStatus.AWAITING_REVIEW)
 
 
+def mark_refused(job: Job, error: str) -> None:
+    """A requested job that cannot run (a chosen provider lacks its key) fails before any run."""
+    if job.status != JobStatus.REQUESTED:
+        raise IllegalTransition(
+            f"job {job.id} is {job.status}; only a requested job can be refused before it runs"
+        )
+    _touch(job, JobStatus.FAILED, error)
+
+
 def mark_failed(job: Job, run_id: str, error: str) -> None:
     """The run failed; `error` is the failed stage's reason in its own words."""
     _follow_run(job, run_id, JobStatus.FAILED, error)

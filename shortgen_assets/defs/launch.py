@@ -22,10 +22,17 @@ from dagster import (
 )
 
 from shortgen_assets.db.models import Job
-from shortgen_assets.db.state import mark_awaiting_review, mark_failed, mark_running
+from shortgen_assets.db.state import (
+    IllegalTransition,
+    mark_awaiting_review,
+    mark_failed,
+    mark_running,
+)
 from shortgen_assets.defs.failures import failure_message, failure_reason
 from shortgen_assets.defs.jobs import pipeline_job
 from shortgen_assets.defs.partitions import job_partitions
+from shortgen_assets.defs.resources.database import AppDatabase
+from shortgen_assets.defs.run_health import DeadRun, recover_dead_runs, worker_tags
 from shortgen_assets.stages import LAST_STAGE, PIPELINE_STAGES
 
 # The caller reports each step and the failure's reason in one line; Dagster's own console log
@@ -74,6 +81,25 @@ def _step_report(
     return StepReport(stage=stage, succeeded=not failed, seconds=seconds, message=message)
 
 
+def recover_dead_jobs(instance: DagsterInstance, app_db: AppDatabase) -> list[DeadRun]:
+    """Fail runs whose worker died (freeing their pool slots) and the jobs that followed them.
+
+    Without the daemon nobody else notices a killed `demo` or `retry`: commands call this before
+    they read statuses or wait for a slot.
+    """
+    dead = recover_dead_runs(instance)
+    with app_db.session() as session:
+        for run in dead:
+            job = session.get(Job, int(run.partition)) if (run.partition or "").isdigit() else None
+            if job is None or job.run_id != run.run_id:
+                continue
+            try:
+                mark_failed(job, run.run_id, run.message)
+            except IllegalTransition:
+                continue  # the job already moved on
+    return dead
+
+
 def materialize_job(
     defs: Definitions,
     instance: DagsterInstance,
@@ -83,6 +109,7 @@ def materialize_job(
     tags: dict[str, str] | None = None,
     job_name: str = pipeline_job.name,
     run_config: dict | None = None,
+    on_wait: Callable[[str], None] = lambda _: None,
 ) -> RunOutcome:
     """One run of `job_name` for `job_id` over `stages`, with per-step callbacks.
 
@@ -90,6 +117,8 @@ def materialize_job(
     the daemon's runs (both going through the same transitions, so neither undoes the other).
     """
     key = str(job_id)
+    app_db = defs.resources["app_db"]
+    recover_dead_jobs(instance, app_db)
     if not instance.has_dynamic_partition(job_partitions.name, key):
         instance.add_dynamic_partitions(job_partitions.name, [key])
     run_id = str(uuid.uuid4())  # known up front, so progress can follow the run
@@ -104,14 +133,13 @@ def materialize_job(
                 partition_key=key,
                 asset_selection=[AssetKey(stage) for stage in stages],
                 run_id=run_id,
-                tags={"shortgen/job_id": key, **(tags or {})},
+                tags={"shortgen/job_id": key, **worker_tags(), **(tags or {})},
                 raise_on_error=False,
             )
         except BaseException as exc:
             outcome["result"] = exc
 
     tracked = makes_video(stages)
-    app_db = defs.resources["app_db"]
     if tracked:
         with app_db.session() as session:
             job = session.get(Job, job_id)
@@ -120,7 +148,7 @@ def materialize_job(
     begun = time.monotonic()
     worker = threading.Thread(target=execute, name=f"shortgen-job-{key}", daemon=True)
     worker.start()
-    steps = _follow(instance, run_id, worker, on_step)
+    steps = _follow(instance, run_id, worker, on_step, on_wait)
     result = outcome["result"]
     run = RunOutcome(
         run_id,
@@ -146,8 +174,10 @@ def _follow(
     run_id: str,
     worker: threading.Thread,
     on_step: Callable[[StepReport], None],
+    on_wait: Callable[[str], None],
 ) -> list[StepReport]:
-    """Report step starts and ends until the run's thread is done."""
+    """Report step starts and ends, and what a step waits for, until the run's thread is done."""
+    waits = PoolWaits(instance, run_id, on_wait)
     steps: list[StepReport] = []
     started: dict[str, float] = {}
     cursor: str | None = None
@@ -170,4 +200,32 @@ def _follow(
                 on_step(report)
         if not alive:
             return steps
+        waits.check()
         worker.join(timeout=0.25)
+
+
+class PoolWaits:
+    """Says once per step when it waits for a pool slot, and which runs hold the slots."""
+
+    def __init__(self, instance: DagsterInstance, run_id: str, say: Callable[[str], None]) -> None:
+        self.instance, self.run_id, self.say = instance, run_id, say
+        self.told: set[str] = set()
+        self.next_look = time.monotonic() + 1.0
+
+    def check(self) -> None:
+        if time.monotonic() < self.next_look:
+            return
+        self.next_look = time.monotonic() + 1.0
+        storage = self.instance.event_log_storage
+        for pool in storage.get_concurrency_keys():
+            info = storage.get_concurrency_info(pool)
+            for pending in info.pending_steps:
+                waiting = pending.run_id == self.run_id and pending.assigned_timestamp is None
+                if waiting and pending.step_key not in self.told:
+                    self.told.add(pending.step_key)
+                    holders = sorted({slot.run_id[:8] for slot in info.claimed_slots})
+                    self.say(
+                        f"{pending.step_key}: waiting for a slot in pool '{pool}' "
+                        f"({info.slot_count} slot(s), held by run {', '.join(holders) or '?'}); "
+                        "`shortgen doctor --fix` frees slots of dead runs"
+                    )

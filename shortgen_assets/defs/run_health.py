@@ -30,10 +30,12 @@ class DeadRun:
     run_id: str
     partition: str | None
     pid: int
+    stage: str | None  # the step that was running when the worker died
 
     @property
     def message(self) -> str:
-        return f"the run's worker stopped (process {self.pid} is gone)"
+        reason = f"the run's worker stopped (process {self.pid} is gone)"
+        return f"{self.stage}: {reason}" if self.stage else reason
 
 
 def worker_tags() -> dict[str, str]:
@@ -65,6 +67,24 @@ def worker_pid(instance: DagsterInstance, run: DagsterRun) -> int | None:
     return None  # another launcher's workers (Celery) live elsewhere: it checks them itself
 
 
+def _running_step(instance: DagsterInstance, run_id: str) -> str | None:
+    kinds = {
+        DagsterEventType.STEP_START,
+        DagsterEventType.STEP_SUCCESS,
+        DagsterEventType.STEP_FAILURE,
+    }
+    running: list[str] = []
+    for record in instance.get_records_for_run(run_id, of_type=kinds).records:
+        event = record.event_log_entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == DagsterEventType.STEP_START:
+            running.append(event.step_key)
+        elif event.step_key in running:
+            running.remove(event.step_key)
+    return running[-1] if running else None
+
+
 def worker_alive(pid: int, run_started_at: float | None) -> bool:
     try:
         process = psutil.Process(pid)
@@ -83,7 +103,9 @@ def dead_runs(instance: DagsterInstance) -> list[DeadRun]:
         run = record.dagster_run
         pid = worker_pid(instance, run)
         if pid is not None and not worker_alive(pid, record.start_time):
-            found.append(DeadRun(run.run_id, run.tags.get("dagster/partition"), pid))
+            partition = run.tags.get("dagster/partition")
+            stage = _running_step(instance, run.run_id)
+            found.append(DeadRun(run.run_id, partition, pid, stage))
     return found
 
 

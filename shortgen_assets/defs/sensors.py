@@ -31,6 +31,7 @@ from shortgen_assets.db.state import (
     mark_awaiting_review,
     mark_failed,
     mark_queued,
+    mark_refused,
     mark_running,
 )
 from shortgen_assets.defs.failures import failure_message, failure_reason
@@ -38,6 +39,7 @@ from shortgen_assets.defs.jobs import pipeline_job, publication_job
 from shortgen_assets.defs.launch import makes_video
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.resources.database import AppDatabase
+from shortgen_assets.defs.resources.preflight import ProviderCredentials
 
 BATCH = 100
 JOB_TAG = "shortgen/job_id"
@@ -51,13 +53,21 @@ STATUS_INTERVAL_SECONDS = 5
     default_status=DefaultSensorStatus.RUNNING,
     description="Adds a partition and launches one pipeline run for each requested job.",
 )
-def job_requests(context: SensorEvaluationContext, app_db: AppDatabase) -> SensorResult:
-    """Only reads: the partitions, runs and cursor it returns are stored by the daemon together.
+def job_requests(
+    context: SensorEvaluationContext,
+    app_db: AppDatabase,
+    provider_credentials: ProviderCredentials,
+) -> SensorResult:
+    """Returns partitions, runs and cursor, which the daemon stores together.
 
     A tick that fails leaves the cursor where it was, so the next tick offers the same jobs again;
     the run key keeps a job from being launched twice. The job turns `queued` when Dagster
-    enqueues its run (`job_queued`), not here.
+    enqueues its run (`job_queued`), not here. Its one write is final: while a chosen provider
+    lacks its key, requested jobs fail at once with that reason instead of waiting for ever.
     """
+    missing = provider_credentials.missing()
+    if missing:
+        return _refuse_requested(app_db, "; ".join(missing))
     last_seen = int(context.cursor or 0)
     with app_db.session() as session:
         ids = session.scalars(
@@ -76,6 +86,16 @@ def job_requests(context: SensorEvaluationContext, app_db: AppDatabase) -> Senso
         dynamic_partitions_requests=[job_partitions.build_add_request(keys)],
         cursor=keys[-1],
     )
+
+
+def _refuse_requested(app_db: AppDatabase, reason: str) -> SensorResult:
+    with app_db.session() as session:
+        jobs = session.scalars(
+            select(Job).where(Job.status == JobStatus.REQUESTED).order_by(Job.id).limit(BATCH)
+        ).all()
+        for job in jobs:
+            mark_refused(job, reason)
+    return SensorResult(skip_reason=SkipReason(f"refused {len(jobs)} job(s): {reason}"))
 
 
 def _job_id(context: RunStatusSensorContext) -> int | None:

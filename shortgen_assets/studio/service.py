@@ -27,6 +27,7 @@ from shortgen_assets.defs.backfills import launch_backfill
 from shortgen_assets.defs.jobs import PIPELINE_STAGES
 from shortgen_assets.defs.launch import materialize_job
 from shortgen_assets.defs.progress import stages_to_retry
+from shortgen_assets.defs.resources.preflight import missing_credentials
 from shortgen_assets.defs.reviews import launch_review, renders_in_flight
 from shortgen_assets.domain.brand_kit import KitError, check_brand
 from shortgen_assets.domain.publish.review import Decision, ReviewConflict, ReviewError
@@ -208,6 +209,7 @@ class Studio:
     def request(self, theme: str | None, document: dict | None, count: int) -> list[int]:
         """Jobs for a theme of the themes folder (by name) or a theme document."""
         parsed, path = self._theme(theme, document)
+        self._require_credentials()
         with session_scope(self.settings.app_database_url) as session:
             return request_jobs(session, parsed, path, count, source="api")
 
@@ -271,11 +273,17 @@ class Studio:
         self._refuse_while_rendering(job_id)
         stages = stages_to_retry(self.instance, job_id)
         if stages:
+            self._require_credentials()
             with self._lock:
                 self._pending[job_id] = self._retries.submit(
                     materialize_job, self.defs, self.instance, job_id, stages
                 )
         return stages
+
+    def _require_credentials(self) -> None:
+        missing = missing_credentials(self.defs.resources)
+        if missing:
+            raise StudioError(409, "; ".join(missing))
 
     def _refuse_while_rendering(self, job_id: int) -> None:
         with self._lock:

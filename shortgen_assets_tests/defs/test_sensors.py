@@ -35,7 +35,10 @@ def _status(settings: Settings, job_id: int) -> tuple[str, str | None]:
 
 
 def _resources(defs: Definitions) -> dict[str, object]:
-    return {"app_db": defs.resources["app_db"]}
+    return {
+        "app_db": defs.resources["app_db"],
+        "provider_credentials": defs.resources["provider_credentials"],
+    }
 
 
 def _status_tick(
@@ -199,3 +202,33 @@ def test_failed_run_marks_the_job_failed_with_the_error(
     status, error = _status(installation, job_id)
     assert status == "failed"
     assert error.startswith("trends")
+
+
+def test_a_request_whose_provider_has_no_key_fails_at_once_with_the_reason(
+    installation: Settings,
+    instance: DagsterInstance,
+    quick_theme: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A job inserted by another system never waits `queued` for a run that cannot start."""
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    settings = installation.model_copy(update={"llm_provider": "anthropic"})
+    job_id = _request(settings, quick_theme)
+    defs = build_definitions(settings)
+    tick = defs.get_sensor_def("job_requests")(
+        build_sensor_context(instance=instance, resources=_resources(defs))
+    )
+    assert not tick.run_requests
+    status, error = _status(settings, job_id)
+    assert status == "failed"
+    assert error == (
+        "anthropic needs ANTHROPIC_API_KEY: export it (or add it to the environment of the "
+        "daemon), or choose another vendor with SHORTGEN_LLM_PROVIDER"
+    )
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "a-key")
+    later = _request(settings, quick_theme)
+    tick = defs.get_sensor_def("job_requests")(
+        build_sensor_context(instance=instance, resources=_resources(defs))
+    )
+    assert [request.partition_key for request in tick.run_requests] == [str(later)]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from dagster import ConfigurableResource, EnvVar
+from pydantic import Field
 
 # The setting that chose the vendor behind each resource key.
 CHOOSING_SETTING = {
@@ -21,6 +23,20 @@ CHOOSING_SETTING = {
     "footage_provider": "SHORTGEN_FOOTAGE_PROVIDER",
     "publisher": "SHORTGEN_PUBLISHER",
 }
+
+
+class Need(NamedTuple):
+    """A chosen vendor's secret: which vendor, which variable, which setting chose the vendor."""
+
+    vendor: str
+    variable: str
+    setting: str
+
+    def problem(self) -> str:
+        return (
+            f"{self.vendor} needs {self.variable}: export it (or add it to the environment of the "
+            f"daemon), or choose another vendor with {self.setting}"
+        )
 
 
 def _vendor_name(resource: ConfigurableResource) -> str:
@@ -45,17 +61,34 @@ def _secrets(resource: ConfigurableResource) -> Iterator[tuple[str, str]]:
                     yield from _secrets(item)
 
 
+def credential_needs(resources: Mapping[str, object]) -> list[Need]:
+    """Every secret the chosen vendors read from the environment."""
+    return [
+        Need(vendor, variable, CHOOSING_SETTING.get(key, "the provider settings"))
+        for key, resource in resources.items()
+        if isinstance(resource, ConfigurableResource)
+        for vendor, variable in _secrets(resource)
+    ]
+
+
+def unset(needs: list[Need]) -> list[str]:
+    """One line per unset (or blank) variable: the vendor, the variable and the fixes."""
+    return [need.problem() for need in needs if not os.environ.get(need.variable, "").strip()]
+
+
 def missing_credentials(resources: Mapping[str, object]) -> list[str]:
-    """One line per unset variable: the vendor, the variable and the two ways to fix it."""
-    problems = []
-    for key, resource in resources.items():
-        if not isinstance(resource, ConfigurableResource):
-            continue
-        for vendor, variable in _secrets(resource):
-            if not os.environ.get(variable, "").strip():
-                setting = CHOOSING_SETTING.get(key, "the provider settings")
-                problems.append(
-                    f"{vendor} needs {variable}: export it (or add it to the environment of the "
-                    f"daemon), or choose another vendor with {setting}"
-                )
-    return problems
+    return unset(credential_needs(resources))
+
+
+class ProviderCredentials(ConfigurableResource):
+    """The chosen vendors' variables, checked when the request sensor ticks (not at load), so an
+    export followed by a daemon restart is seen at once."""
+
+    needs: list[list[str]] = Field(default_factory=list)
+
+    @classmethod
+    def for_resources(cls, resources: Mapping[str, object]) -> ProviderCredentials:
+        return cls(needs=[list(need) for need in credential_needs(resources)])
+
+    def missing(self) -> list[str]:
+        return unset([Need(*need) for need in self.needs])
