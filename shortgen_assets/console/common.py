@@ -173,8 +173,8 @@ def job_details(settings: Settings, job_id: int) -> dict[str, Any]:
     from shortgen_assets.defs.check_warnings import check_warnings
     from shortgen_assets.defs.progress import stage_states
 
+    dagster_instance = instance(settings, for_runs=False)  # first: it fails runs that died
     job, video = find_job(settings, job_id)
-    dagster_instance = instance(settings, for_runs=False)
     states = stage_states(dagster_instance, job_id)
     details: dict[str, Any] = job_summary(job, sum(s.state == "materialized" for s in states))
     details["warnings"] = check_warnings(dagster_instance, job_id)

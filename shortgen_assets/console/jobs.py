@@ -60,9 +60,10 @@ def jobs(
     from shortgen_assets.settings import get_settings
 
     settings = get_settings()
+    dagster_instance = instance(settings, for_runs=False)  # first: it fails runs that died
     with session_scope(settings.app_database_url) as session:
         rows = list_jobs(session, status)
-    counts = materialized_counts(instance(settings, for_runs=False), [str(job.id) for job in rows])
+    counts = materialized_counts(dagster_instance, [str(job.id) for job in rows])
     summaries = [job_summary(job, counts[str(job.id)]) for job in rows]
     if as_json:
         typer.echo(json.dumps(summaries, indent=2))

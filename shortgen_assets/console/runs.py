@@ -39,7 +39,12 @@ def _run_tracked(job_id: int, stages: Sequence[str]) -> RunOutcome:
 
     settings = get_settings()
     outcome = materialize_job(
-        definitions(settings), instance(settings), job_id, stages, on_step=_print_step
+        definitions(settings),
+        instance(settings),
+        job_id,
+        stages,
+        on_step=_print_step,
+        on_wait=lambda what: typer.echo(f"  {what}", err=True),
     )
     if not outcome.success:
         typer.echo(

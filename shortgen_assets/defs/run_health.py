@@ -10,6 +10,7 @@ run without the daemon (demo, retry, doctor).
 
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from dagster._core.storage.dagster_run import DagsterRun
 
 WORKER_PID_TAG = "shortgen/pid"
 WORKER_HOST_TAG = "shortgen/host"
+DEAD_WORKER = re.compile(r"the run's worker stopped \(process \d+ is gone\)")
 ACTIVE_STATUSES = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 # A process created this long after its run started is another process that reused the pid.
 PID_REUSE_SLACK_SECONDS = 2.0
@@ -34,8 +36,28 @@ class DeadRun:
 
     @property
     def message(self) -> str:
-        reason = f"the run's worker stopped (process {self.pid} is gone)"
-        return f"{self.stage}: {reason}" if self.stage else reason
+        return _with_stage(self.stage, f"the run's worker stopped (process {self.pid} is gone)")
+
+
+def _with_stage(stage: str | None, reason: str) -> str:
+    return f"{stage}: {reason}" if stage else reason
+
+
+def dead_worker_reason(instance: DagsterInstance, run_id: str, message: str) -> str | None:
+    """The job's reason for a run failed because its worker died, naming the stage that was
+    running. Run monitoring logs the launcher's words in an engine event and then fails the run
+    with a generic message, so both places are searched."""
+    messages = [message] + [
+        record.event_log_entry.message or ""
+        for record in instance.get_records_for_run(
+            run_id, of_type=DagsterEventType.ENGINE_EVENT, limit=20, ascending=False
+        ).records
+    ]
+    for text in messages:
+        found = DEAD_WORKER.search(text)
+        if found:
+            return _with_stage(_running_step(instance, run_id), found.group(0))
+    return None
 
 
 def worker_tags() -> dict[str, str]:

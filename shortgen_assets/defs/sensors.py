@@ -40,6 +40,7 @@ from shortgen_assets.defs.launch import makes_video
 from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.resources.preflight import ProviderCredentials
+from shortgen_assets.defs.run_health import dead_worker_reason
 
 BATCH = 100
 JOB_TAG = "shortgen/job_id"
@@ -193,7 +194,9 @@ def job_failed(context: RunFailureSensorContext, app_db: AppDatabase) -> None:
         (event.step_key or "?", failure_message(event, context.instance, run_id))
         for event in context.get_step_failure_events()
     ]
-    error = failure_reason(steps, context.failure_event.message or "the run failed")
+    message = context.failure_event.message or "the run failed"
+    dead_worker = dead_worker_reason(context.instance, run_id, message)
+    error = failure_reason(steps, dead_worker or message)
     _follow(context, app_db, mark_failed, error=error)
 
 
