@@ -112,7 +112,9 @@ def report(figures: dict[str, tuple[float, float]], runs: int) -> bool:
         else:
             limit = medians[reference] + allowed
             delta = seconds - medians[reference]
-            against = f"{delta:+.3f} s vs {reference} (target <= +{allowed:.1f} s)"
+            cpu_delta = figures[name][1] - figures[reference][1]
+            against = f"{delta:+.3f} s (CPU {cpu_delta:+.3f} s) vs {reference}"
+            against += f" (target <= +{allowed:.1f} s)"
         ok = seconds <= limit
         met &= ok
         print(
