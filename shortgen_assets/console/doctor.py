@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from shortgen_assets.console.common import app, friendly, instance
+from shortgen_assets.console.common import app, friendly
 
 
 @app.command()
@@ -18,11 +18,15 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Report stuck runs, held pool slots, leftovers, orphan files and rows without files."""
+    from dagster import DagsterInstance
+
     from shortgen_assets.defs.doctor import Home, examine
-    from shortgen_assets.settings import get_settings
+    from shortgen_assets.settings import get_settings, prepare_dagster_home
 
     settings = get_settings()
-    home = Home(settings, instance(settings, for_runs=False))
+    prepare_dagster_home(settings)
+    # Not common.instance(): it recovers dead runs on opening, before doctor could report them.
+    home = Home(settings, DagsterInstance.get())
     findings = examine(home, fix)
     remaining = examine(home, fix=False) if fix else findings  # what the fixes did not cure
     if as_json:

@@ -69,7 +69,7 @@ def _fail_job_of_dead_run(home: Home, job_key: str | None, run_id: str, message:
         return
     with home.session() as session:
         job = session.get(Job, int(job_key))
-        if job is not None and job.status in IN_FLIGHT:
+        if job is not None and job.status in IN_FLIGHT and job.run_id in (None, run_id):
             with suppress(IllegalTransition):  # a later run already moved the job on
                 mark_failed(job, run_id, message)
 
