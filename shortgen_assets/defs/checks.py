@@ -218,7 +218,9 @@ def video_shows_kit(seen: KitOnScreen | None, has_logo: bool) -> AssetCheckResul
         return _result(VIDEO_SHOWS_KIT, [], kit="none")
     problems = []
     if seen.share < MIN_KIT_SHARE:
-        problems.append(f"kit media are on screen for {seen.share:.0%} of the video, not 50%")
+        problems.append(
+            f"kit media are on screen for {seen.share:.1%} of the video, under {MIN_KIT_SHARE:.0%}"
+        )
     if seen.missing:
         problems.append(f"kit scenes {seen.missing} do not show their media in the output")
     if has_logo and seen.end_card_seconds < 2.0:

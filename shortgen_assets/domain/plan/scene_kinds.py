@@ -21,6 +21,9 @@ from shortgen_assets.domain.schemas import (
 from shortgen_assets.domain.text import STOPWORDS
 
 MIN_KIT_SHARE = 0.5
+# The plan aims higher: fitting scenes to the narration's real length moves frames between them,
+# and a plan at exactly half could render at 49.9%.
+PLANNED_KIT_SHARE = 0.55
 END_CARD_SECONDS = 2.5  # planned; the footage stage keeps at least 2 s of it on screen
 MIN_SHOT_SECONDS = 1.5  # shortest shot when a plan is re-cut to show every kit item
 MEDIA_KIND_TO_SCENE = {"image": "product_shot", "screenshot": "screenshot", "clip": "clip"}
@@ -118,10 +121,10 @@ def _match(scenes: list[Scene], heard: list[str], brand: Brand) -> list[Scene]:
 
 
 def _top_up(scenes: list[Scene], brand: Brand) -> list[Scene]:
-    """Show media again on the longest non-kit scenes until the kit covers half the video."""
+    """Show media again on the longest non-kit scenes until the kit covers over half the video."""
     shown = [s.media_index for s in scenes if s.media_index is not None] or [0]
     turn = 0
-    while kit_share(scenes) < MIN_KIT_SHARE and brand.media:
+    while kit_share(scenes) < PLANNED_KIT_SHARE and brand.media:
         others = [i for i, s in enumerate(scenes) if s.kind not in KIT_SCENE_KINDS]
         if not others:
             break
@@ -177,7 +180,10 @@ def kit_problems(plan: ProductionPlan, brand: Brand | None) -> list[str]:
             problems.append(f"scene {scene.scene_number} is a kinetic_text card without text")
     share = kit_share(plan.scenes)
     if brand.media and share < MIN_KIT_SHARE:
-        problems.append(f"the kit is on screen for {share:.0%} of the video; show it at least 50%")
+        problems.append(
+            f"the kit is on screen for {share:.1%} of the video; show it at least "
+            f"{MIN_KIT_SHARE:.0%}"
+        )
     last = plan.scenes[-1]
     if brand.logo and (last.kind != "end_card" or last.duration_seconds < 2.0):
         problems.append("the video must end on a logo end_card scene of at least 2 s")
