@@ -28,7 +28,6 @@ watched = (
     "dagster",
     "sqlalchemy",
     "shortgen_assets.definitions",
-    "shortgen_assets.domain.schemas",  # the pipeline's pydantic models: no listing needs them
     "sklearn",
     "scipy",
 )
