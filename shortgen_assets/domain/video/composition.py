@@ -1,7 +1,7 @@
 """Footage + captions + overlays + voice + music -> the final MP4 and its thumbnail.
 
-The whole video is one ffmpeg run: the footage clips through the concat demuxer (or one input per
-clip when the plan names transitions, joined by `xfade` in the graph), one overlay for
+The whole video is one ffmpeg run: the footage clips through the concat demuxer (with the plan's
+transitions pre-joined into short head clips, see transitions), one overlay for
 the caption strip track (see caption_track), one small faded overlay per hook/CTA/plan overlay,
 and the soundtrack WAV mastered beforehand (see soundtrack). Pillow draws each caption state once;
 no Python touches individual frames, which is what keeps composition within a few percent of
@@ -37,7 +37,7 @@ from shortgen_assets.domain.video.captions import (
     render_overlay,
     safe_area,
 )
-from shortgen_assets.domain.video.transitions import has_transitions, joined_footage
+from shortgen_assets.domain.video.transitions import ConcatEntry, joined_footage
 
 OVERLAY_FADE_S = 0.3
 
@@ -116,31 +116,28 @@ class ComposedVideo(BaseModel):
         return max((t.drift_ms for t in self.caption_timings), default=0.0)
 
 
-def _concat_script(paths: list[str], out: Path) -> Path:
+def _concat_script(entries: list[ConcatEntry], out: Path) -> Path:
     lines = ["ffconcat version 1.0"]
-    for path in paths:
-        quoted = str(Path(path).resolve()).replace("'", "'\\''")
+    for entry in entries:
+        quoted = str(Path(entry.path).resolve()).replace("'", "'\\''")
         lines.append(f"file '{quoted}'")
+        if entry.inpoint:
+            lines.append(f"inpoint {entry.inpoint:.6f}")
     out.write_text("\n".join(lines) + "\n")
     return out
 
 
 def _background_filter(request: CompositionRequest, duration: float) -> list[str]:
-    """Footage as-is when clips match the frame (else scaled and cropped), joined with the plan's
-    transitions when it names any, last frame held."""
+    """Footage as-is when clips match the frame (else scaled and cropped), last frame held."""
     w, h, fps = request.width, request.height, request.fps
     fit = ""
     if any((c.width, c.height, c.fps) != (w, h, fps) for c in request.footage.clips):
         fit = f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1,fps={fps},"
-    parts, source = [], "[0:v]"
-    if has_transitions(request.plan, request.footage):
-        parts, source = joined_footage(request.plan, request.footage, fps, fit), "[joined]"
-        fit = ""
     # Hold the last frame if the clips run short of the narration (by their declared or their
     # real length); -t cuts the output at the narration's end either way.
     shortfall = max(0.0, duration - request.footage.duration_seconds)
     hold = f"tpad=stop_mode=clone:stop_duration={shortfall + 1.0:.3f},setpts=PTS-STARTPTS"
-    return [*parts, f"{source}{fit}{hold}[bg]"]
+    return [f"[0:v]{fit}{hold}[bg]"]
 
 
 def _overlay_filters(
@@ -176,11 +173,8 @@ def _encode(
     out: Path,
 ) -> None:
     """The single ffmpeg run: footage, caption track, overlays and soundtrack into `out`."""
-    if has_transitions(request.plan, request.footage):  # one input per clip, joined in the graph
-        inputs = [arg for clip in request.footage.clips for arg in ("-i", clip.path)]
-    else:
-        inputs = ["-f", "concat", "-safe", "0", "-i", str(background)]
-    footage_inputs = inputs.count("-i")
+    inputs = ["-f", "concat", "-safe", "0", "-i", str(background)]
+    footage_inputs = 1
     graph = _background_filter(request, duration)
     label = "bg"
     if track is not None:
@@ -317,9 +311,8 @@ def compose(request: CompositionRequest) -> ComposedVideo:
             )
             track, overlays = _timed(timings, "captions", _prepare_visuals, request, duration, work)
             soundtrack = audio.result()
-        background = _concat_script(
-            [c.path for c in request.footage.clips], work / "footage.ffconcat"
-        )
+        entries = joined_footage(request.plan, request.footage, request.fps, work)
+        background = _concat_script(entries, work / "footage.ffconcat")
         at = min(request.thumbnail_time, max(0.0, duration - 1 / request.fps))
         video_temp, thumb_temp = temp_sibling(out), temp_sibling(thumbnail)
         try:

@@ -4,7 +4,9 @@ Each scene is one ffmpeg run writing an intermediate clip like the procedural on
 source image exactly once, to the size it is shown at, and lays it over a blurred fill of itself
 (never stretched, never cropped through the subject); ffmpeg then only pans, zooms or slides that
 one prepared frame (`loop` repeats a decoded frame, `zoompan` repeats its single input), so a
-4000x3000 photo costs one resize, not one per frame. A brand clip is trimmed and fitted over its
+4000x3000 photo costs one resize, not one per frame. That frame is converted to yuv420p before it
+is repeated, so panning is a crop (no per-frame colour conversion) and zooming scales half the
+bytes of RGB. A brand clip is trimmed and fitted over its
 own blurred fill in the same way.
 """
 
@@ -205,7 +207,7 @@ def _encode_still(still: Image.Image, chain: str, out: Path, frames: int, fps: i
         png = scratch / "still.png"
         still.convert("RGB").save(png, compress_level=1)
         with atomic_output(out) as tmp:
-            graph = f"[0:v]{chain},setsar=1,format=yuv420p[out]"
+            graph = f"[0:v]format=yuv420p,setsar=1,{chain}[out]"
             args = ["-i", str(png), "-filter_complex", graph, "-map", "[out]"]
             args += ["-frames:v", str(frames), *h264_args(fps), str(tmp)]
             run_ffmpeg(args, what=what)
@@ -222,8 +224,9 @@ def kinetic_text(scene: Scene, look: KitLook, out: Path, frames: int, size: tupl
         block.save(words, compress_level=1)
         slide = f"{width}*pow(max(0,1-t/{SLIDE_IN_S}),3)"
         graph = (
-            f"[0:v]{_hold(frames, fps)}[bg];[1:v]{_hold(frames, fps)}[tx];"
-            f"[bg][tx]overlay=x='(W-w)/2+{slide}':y='(H-h)*0.42',setsar=1,format=yuv420p[out]"
+            f"[0:v]format=yuv420p,setsar=1,{_hold(frames, fps)}[bg];"
+            f"[1:v]format=yuva420p,{_hold(frames, fps)}[tx];"
+            f"[bg][tx]overlay=x='(W-w)/2+{slide}':y='(H-h)*0.42':format=yuv420[out]"
         )
         with atomic_output(out) as tmp:
             args = ["-i", str(bg), "-i", str(words), "-filter_complex", graph, "-map", "[out]"]

@@ -1,17 +1,39 @@
-"""The plan's scene transitions (cut, fade, slide, zoom) as part of the one composition graph.
+"""The plan's scene transitions (cut, fade, slide, zoom), joined before the one composition encode.
 
 Every scene starts exactly when the footage stage timed it, so captions and overlays, which are
 timed on the narration, never move. A transition into scene i+1 blends the first frames of that
-clip with scene i's last frame held for the transition's length (`tpad` clone + `xfade` at the
-scene's own start), so no clip is shortened and the joined stream keeps its exact frame count.
+clip with scene i's last frame held for the transition's length, so no clip is shortened and the
+joined stream keeps its exact frame count.
+
+Only those first frames change, so only they are rendered again: a short "head" clip (the blend,
+then the clip's frames up to its first keyframe after the blend) encoded as a fast intermediate;
+the rest of the clip is read from that keyframe on by the concat demuxer (`inpoint`). The final
+encode then reads one concat input, exactly as without transitions, instead of one decoder per
+clip and an `xfade` chain over the whole video.
 """
 
 from __future__ import annotations
 
-from shortgen_assets.domain.schemas import Footage, ProductionPlan
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from shortgen_assets.domain.media import ffprobe_exe, run_ffmpeg
+from shortgen_assets.domain.schemas import Clip, Footage, ProductionPlan
+from shortgen_assets.domain.scratch import atomic_output
+from shortgen_assets.domain.video.clips import TRANSITION_SECONDS, h264_args
 
 XFADE = {"fade": "fade", "slide": "slideleft", "zoom": "zoomin"}
-TRANSITION_SECONDS = 0.4
+HELD_TAIL_SECONDS = 0.5  # how much of the previous clip is decoded to find its last frame
+
+
+@dataclass(frozen=True)
+class ConcatEntry:
+    """One file of the concat demuxer's script, read from `inpoint` seconds on."""
+
+    path: str
+    inpoint: float = 0.0
 
 
 def transitions(plan: ProductionPlan, footage: Footage) -> list[str]:
@@ -20,28 +42,62 @@ def transitions(plan: ProductionPlan, footage: Footage) -> list[str]:
     return [by_scene.get(clip.scene_number, "cut") for clip in footage.clips[1:]]
 
 
-def has_transitions(plan: ProductionPlan, footage: Footage) -> bool:
-    return any(kind != "cut" for kind in transitions(plan, footage))
+def _frames(clip: Clip, fps: int) -> int:
+    return max(1, round(clip.duration_seconds * fps))
 
 
-def joined_footage(plan: ProductionPlan, footage: Footage, fps: int, prepare: str) -> list[str]:
-    """Filter lines joining inputs 0..n-1 (one per clip) into [joined]; `prepare` (ending in a
-    comma, or empty) fits each clip to the frame first."""
+def first_keyframe_after(path: str, frame: int, fps: int) -> int | None:
+    """The index of the clip's first keyframe at or after `frame` (None: none in the clip)."""
+    args = [ffprobe_exe(), "-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey"]
+    args += ["-show_entries", "frame=pts_time", "-of", "csv=p=0", path]
+    out = subprocess.run(args, capture_output=True, text=True, check=False).stdout
+    times = [float(t) for t in re.findall(r"-?\d+(?:\.\d+)?", out)]
+    if not times:
+        return None
+    indices = [round((t - times[0]) * fps) for t in times]
+    return next((i for i in indices if i >= frame), None)
+
+
+def render_head(
+    previous: Clip, clip: Clip, kind: str, blend: int, frames: int, fps: int, out: Path
+) -> Path:
+    """The first `frames` frames of `clip`, the first `blend` of them blended from the held last
+    frame of `previous`, at `clip`'s size."""
+    seconds = blend / fps
+    size = f"{clip.width}:{clip.height}"
+    graph = (
+        f"[0:v]reverse,trim=end_frame=1,scale={size},setsar=1,format=yuv420p,fps={fps},"
+        f"setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop_duration={seconds:.6f}[held];"
+        f"[1:v]fps={fps},trim=end_frame={frames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[c];"
+        f"[held][c]xfade=transition={XFADE[kind]}:duration={seconds:.6f}:offset=0[out]"
+    )
+    with atomic_output(out) as tmp:
+        args = ["-sseof", f"-{HELD_TAIL_SECONDS}", "-i", previous.path, "-i", clip.path]
+        args += ["-filter_complex", graph, "-map", "[out]", "-frames:v", str(frames)]
+        run_ffmpeg([*args, *h264_args(fps), str(tmp)], what=f"joining {Path(clip.path).name}")
+    return out
+
+
+def joined_footage(
+    plan: ProductionPlan, footage: Footage, fps: int, work: Path
+) -> list[ConcatEntry]:
+    """The concat script's entries playing the footage with the plan's transitions."""
     clips = footage.clips
-    frames = [max(1, round(clip.duration_seconds * fps)) for clip in clips]
-    parts = [f"[{i}:v]{prepare}setpts=PTS-STARTPTS[c{i}]" for i in range(len(clips))]
-    label, elapsed = "c0", frames[0]
+    entries = [ConcatEntry(clips[0].path)] if clips else []
     for i, kind in enumerate(transitions(plan, footage), start=1):
-        blend = min(round(TRANSITION_SECONDS * fps), frames[i] // 2, frames[i - 1] // 2)
+        previous, clip = clips[i - 1], clips[i]
+        blend = min(round(TRANSITION_SECONDS * fps), _frames(clip, fps) // 2)
+        blend = min(blend, _frames(previous, fps) // 2)
         if kind == "cut" or blend < 2:
-            parts.append(f"[{label}][c{i}]concat=n=2:v=1:a=0[j{i}]")
-        else:
-            seconds = blend / fps
-            parts.append(f"[{label}]tpad=stop_mode=clone:stop_duration={seconds:.6f}[p{i}]")
-            parts.append(
-                f"[p{i}][c{i}]xfade=transition={XFADE[kind]}:duration={seconds:.6f}:"
-                f"offset={elapsed / fps:.6f}[j{i}]"
-            )
-        label, elapsed = f"j{i}", elapsed + frames[i]
-    parts.append(f"[{label}]null[joined]")
-    return parts
+            entries.append(ConcatEntry(clip.path))
+            continue
+        keyframe = first_keyframe_after(clip.path, blend, fps)
+        whole = keyframe is None or keyframe >= _frames(clip, fps)
+        head_frames = _frames(clip, fps) if whole else keyframe
+        head = render_head(
+            previous, clip, kind, blend, head_frames, fps, work / f"transition_{i}.mp4"
+        )
+        entries.append(ConcatEntry(str(head)))
+        if not whole:
+            entries.append(ConcatEntry(clip.path, inpoint=keyframe / fps))
+    return entries
