@@ -126,7 +126,7 @@ def run_kit(work: Path, width: int, height: int, seconds: float, runs: int) -> N
             f"  kit run {run}: footage {footage_wall[run - 1]:.2f}s wall "
             f"{footage_cpu[run - 1]:.1f}s cpu | floor {floors[-1]['wall']:.2f}s wall "
             f"{floors[-1]['cpu']:.1f}s cpu | compose {composed[-1]['wall']:.2f}s wall "
-            f"{composed[-1]['cpu']:.1f}s cpu",
+            f"{composed[-1]['cpu']:.1f}s cpu | compose phases (wall s) {composed[-1]['phases']}",
             flush=True,
         )
     floor_cpu = statistics.median(f["cpu"] for f in floors)
