@@ -92,10 +92,9 @@ def instance(settings: Settings, *, for_runs: bool = True) -> DagsterInstance:
 def _recover_dead_runs(settings: Settings, dagster_instance: DagsterInstance) -> None:
     """A run whose worker was killed (no daemon watching) is failed, with its job, and its pool
     slots freed, before any command reads a status or waits for a slot."""
-    from shortgen_assets.defs.launch import recover_dead_jobs
-    from shortgen_assets.defs.resources.database import AppDatabase
+    from shortgen_assets.defs.recovery import recover_dead_jobs
 
-    recover_dead_jobs(dagster_instance, AppDatabase(url=settings.app_database_url))
+    recover_dead_jobs(dagster_instance, settings.app_database_url)
 
 
 def require_credentials(settings: Settings) -> None:

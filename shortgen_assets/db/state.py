@@ -37,6 +37,8 @@ class VideoStatus(StrEnum):
 
 
 JOB_STATUSES = tuple(status.value for status in JobStatus)
+# A job whose run is waiting or working: its files may be half-written.
+IN_FLIGHT = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
 # A job is created waiting for the request sensor, or queued by a caller that runs it itself (the
 # demo), or running when a run materializes a partition that has no job row yet.
 INITIAL_STATUSES = frozenset({JobStatus.REQUESTED, JobStatus.QUEUED, JobStatus.RUNNING})

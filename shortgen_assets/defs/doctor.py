@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, suppress
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session
 from shortgen_assets.db.models import Job, Media, Video
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.db.state import (
-    IllegalTransition,
+    IN_FLIGHT,
     JobStatus,
     VideoStatus,
-    mark_failed,
     mark_file_lost,
 )
-from shortgen_assets.defs.run_health import dead_runs, recover_dead_runs
+from shortgen_assets.defs.recovery import recover_dead_jobs
+from shortgen_assets.defs.run_health import dead_runs
 from shortgen_assets.domain.scratch import find_leftovers, remove_leftovers
 from shortgen_assets.settings import Settings
 
@@ -37,7 +37,6 @@ REVIEW_FOLDERS = ("review", "approved", "rejected")
 ORPHANS_FOLDER = "orphans"
 FILE_STATUSES = {VideoStatus.GENERATED, VideoStatus.APPROVED, VideoStatus.REJECTED}
 # A job whose run is in flight may be writing files no row names yet.
-IN_FLIGHT = {JobStatus.QUEUED, JobStatus.RUNNING}
 
 
 @dataclass
@@ -64,20 +63,9 @@ def lost_file_reason(job_id: int, kind: str = "video") -> str:
     return f"its {kind} file is gone; shortgen retry {job_id} re-renders"
 
 
-def _fail_job_of_dead_run(home: Home, job_key: str | None, run_id: str, message: str) -> None:
-    if job_key is None or not job_key.isdigit():
-        return
-    with home.session() as session:
-        job = session.get(Job, int(job_key))
-        if job is not None and job.status in IN_FLIGHT and job.run_id in (None, run_id):
-            with suppress(IllegalTransition):  # a later run already moved the job on
-                mark_failed(job, run_id, message)
-
-
 def stuck_runs(home: Home) -> list[Finding]:
     def recover() -> None:
-        for run in recover_dead_runs(home.instance):
-            _fail_job_of_dead_run(home, run.partition, run.run_id, run.message)
+        recover_dead_jobs(home.instance, home.settings.app_database_url)
 
     return [
         Finding(

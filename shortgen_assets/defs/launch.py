@@ -23,7 +23,6 @@ from dagster import (
 
 from shortgen_assets.db.models import Job
 from shortgen_assets.db.state import (
-    IllegalTransition,
     mark_awaiting_review,
     mark_failed,
     mark_running,
@@ -31,8 +30,8 @@ from shortgen_assets.db.state import (
 from shortgen_assets.defs.failures import failure_message, failure_reason
 from shortgen_assets.defs.jobs import pipeline_job
 from shortgen_assets.defs.partitions import job_partitions
-from shortgen_assets.defs.resources.database import AppDatabase
-from shortgen_assets.defs.run_health import DeadRun, recover_dead_runs, worker_tags
+from shortgen_assets.defs.recovery import recover_dead_jobs
+from shortgen_assets.defs.run_health import worker_tags
 from shortgen_assets.stages import LAST_STAGE, PIPELINE_STAGES
 
 # The caller reports each step and the failure's reason in one line; Dagster's own console log
@@ -81,25 +80,6 @@ def _step_report(
     return StepReport(stage=stage, succeeded=not failed, seconds=seconds, message=message)
 
 
-def recover_dead_jobs(instance: DagsterInstance, app_db: AppDatabase) -> list[DeadRun]:
-    """Fail runs whose worker died (freeing their pool slots) and the jobs that followed them.
-
-    Without the daemon nobody else notices a killed `demo` or `retry`: commands call this before
-    they read statuses or wait for a slot.
-    """
-    dead = recover_dead_runs(instance)
-    with app_db.session() as session:
-        for run in dead:
-            job = session.get(Job, int(run.partition)) if (run.partition or "").isdigit() else None
-            if job is None or job.run_id != run.run_id:
-                continue
-            try:
-                mark_failed(job, run.run_id, run.message)
-            except IllegalTransition:
-                continue  # the job already moved on
-    return dead
-
-
 def materialize_job(
     defs: Definitions,
     instance: DagsterInstance,
@@ -118,7 +98,7 @@ def materialize_job(
     """
     key = str(job_id)
     app_db = defs.resources["app_db"]
-    recover_dead_jobs(instance, app_db)
+    recover_dead_jobs(instance, app_db.url)
     if not instance.has_dynamic_partition(job_partitions.name, key):
         instance.add_dynamic_partitions(job_partitions.name, [key])
     run_id = str(uuid.uuid4())  # known up front, so progress can follow the run
