@@ -25,6 +25,7 @@ from shortgen_assets.defs.resources.http import ProviderError
 from shortgen_assets.defs.resources.trend_sources import TrendSourcesResource
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import Settings
+from shortgen_assets_tests.defs.resources.test_preflight import CASES
 
 
 def _status(settings: Settings, job_id: int) -> tuple[str, str | None]:
@@ -204,15 +205,21 @@ def test_failed_run_marks_the_job_failed_with_the_error(
     assert error.startswith("trends")
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize(("choice", "vendor", "variable", "setting"), CASES)
 def test_a_request_whose_provider_has_no_key_fails_at_once_with_the_reason(
     installation: Settings,
     instance: DagsterInstance,
     quick_theme: Path,
     monkeypatch: pytest.MonkeyPatch,
+    choice: dict,
+    vendor: str,
+    variable: str,
+    setting: str,
 ) -> None:
     """A job inserted by another system never waits `queued` for a run that cannot start."""
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    settings = installation.model_copy(update={"llm_provider": "anthropic"})
+    monkeypatch.delenv(variable, raising=False)
+    settings = installation.model_copy(update=choice)
     job_id = _request(settings, quick_theme)
     defs = build_definitions(settings)
     tick = defs.get_sensor_def("job_requests")(
@@ -222,11 +229,11 @@ def test_a_request_whose_provider_has_no_key_fails_at_once_with_the_reason(
     status, error = _status(settings, job_id)
     assert status == "failed"
     assert error == (
-        "anthropic needs ANTHROPIC_API_KEY: export it (or add it to the environment of the "
-        "daemon), or choose another vendor with SHORTGEN_LLM_PROVIDER"
+        f"{vendor} needs {variable}: export it (or add it to the environment of the "
+        f"daemon), or choose another vendor with {setting}"
     )
 
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "a-key")
+    monkeypatch.setenv(variable, "a-key")
     later = _request(settings, quick_theme)
     tick = defs.get_sensor_def("job_requests")(
         build_sensor_context(instance=instance, resources=_resources(defs))
