@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, AssetsDefinition, DynamicPartitionsDefinition
+from dagster import AssetKey, AssetsDefinition, DagsterInstance, DynamicPartitionsDefinition
 
 from shortgen_assets.definitions import build_definitions
 from shortgen_assets.defs.assets.refs import StageRef
@@ -30,7 +30,10 @@ READS = {
 }
 
 
-def test_every_stage_is_partitioned_by_job_with_lineage(installation: Settings) -> None:
+def test_every_stage_is_partitioned_by_job_with_lineage(
+    installation: Settings, instance: DagsterInstance
+) -> None:
+    """(`instance` gives Dagster's definitions loader a live instance to read state from.)"""
     defs = build_definitions(installation)
     graph = defs.resolve_asset_graph()
     for stage in PIPELINE_STAGES:
@@ -48,7 +51,9 @@ def _ref_type(assets_def: AssetsDefinition, key: AssetKey) -> type:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_the_graph_edges_are_the_refs_each_stage_loads(installation: Settings) -> None:
+def test_the_graph_edges_are_the_refs_each_stage_loads(
+    installation: Settings, instance: DagsterInstance
+) -> None:
     """An edge exists only as a declared input: no `deps` a stage does not load, no hidden reads."""
     graph = build_definitions(installation).resolve_asset_graph()
     assert {key.to_user_string() for key in graph.get_all_asset_keys()} == set(ALL_STAGES)

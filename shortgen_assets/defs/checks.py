@@ -22,6 +22,8 @@ from shortgen_assets.domain.standards import (
     LUFS_TARGET,
     LUFS_TOLERANCE,
     MAX_TRUE_PEAK_DBTP,
+    SHORT_BRIEF_SECONDS,
+    SHORT_BRIEF_SLACK_SECONDS,
     SILENT_RMS_DBFS,
     VIDEO_DURATION_TOLERANCE_S,
     VOICEOVER_TOLERANCE,
@@ -133,7 +135,10 @@ def voiceover_audible(rms_dbfs: float) -> AssetCheckResult:
 
 
 def voiceover_fits(duration: float, target: float) -> AssetCheckResult:
-    low, high = target * (1 - VOICEOVER_TOLERANCE), target * (1 + VOICEOVER_TOLERANCE)
+    slack = target * VOICEOVER_TOLERANCE
+    if target < SHORT_BRIEF_SECONDS:
+        slack = max(slack, SHORT_BRIEF_SLACK_SECONDS)
+    low, high = target - slack, target + slack
     problems = (
         []
         if low <= duration <= high

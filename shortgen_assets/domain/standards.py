@@ -12,6 +12,9 @@ SILENT_RMS_DBFS = -50.0
 """A narration quieter than this (RMS) is silence, not speech."""
 VOICEOVER_TOLERANCE = 0.10
 """A narration may miss the plan's target duration by this fraction either way."""
+SHORT_BRIEF_SECONDS = 10.0
+SHORT_BRIEF_SLACK_SECONDS = 1.5
+"""Under 10 s one word is a tenth of the video: such briefs may miss by 1.5 s instead."""
 VIDEO_DURATION_TOLERANCE_S = 0.25
 """How far the video's length may drift from the narration's."""
 MIN_SIGNAL_ITEMS = 10

@@ -95,7 +95,8 @@ def test_queue_lists_the_rendered_job_with_its_thumbnail(
     row = studio.browser.evaluate(
         f"document.querySelector('tr[data-job=\"{rendered.job_id}\"]').innerText"
     )
-    assert f"#{rendered.job_id}" in row and "quick" in row and "5." in row and "$" in row
+    length = f"{rendered.video().duration_seconds:.1f} s"  # the video's real length
+    assert f"#{rendered.job_id}" in row and "quick" in row and length in row and "$" in row
 
 
 def test_review_page_plays_the_video_and_approve_moves_it(
