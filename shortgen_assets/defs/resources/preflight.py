@@ -21,7 +21,9 @@ CHOOSING_SETTING = {
     "llm": "SHORTGEN_LLM_PROVIDER",
     "tts": "SHORTGEN_TTS_PROVIDER",
     "footage_provider": "SHORTGEN_FOOTAGE_PROVIDER",
-    "publisher": "SHORTGEN_PUBLISHER",
+    "youtube_publisher": "SHORTGEN_PUBLISHERS",
+    "tiktok_publisher": "SHORTGEN_PUBLISHERS",
+    "instagram_publisher": "SHORTGEN_PUBLISHERS",
 }
 
 
@@ -40,7 +42,7 @@ class Need(NamedTuple):
 
 
 def _vendor_name(resource: ConfigurableResource) -> str:
-    for attribute in ("provider", "source", "platform"):
+    for attribute in ("provider", "source", "vendor"):
         value = getattr(type(resource), attribute, None)
         if isinstance(value, str):
             return value

@@ -21,6 +21,7 @@ CASES = [
         "SHORTGEN_TREND_SOURCES",
     ),
     ({"trend_sources": ["tiktok"]}, "tiktok", "APIFY_TOKEN", "SHORTGEN_TREND_SOURCES"),
+    ({"publishers": ["youtube"]}, "youtube", "YOUTUBE_ACCESS_TOKEN", "SHORTGEN_PUBLISHERS"),
 ]
 
 
