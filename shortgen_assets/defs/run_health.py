@@ -22,6 +22,8 @@ from dagster._core.storage.dagster_run import DagsterRun
 WORKER_PID_TAG = "shortgen/pid"
 WORKER_HOST_TAG = "shortgen/host"
 DEAD_WORKER = re.compile(r"the run's worker stopped \(process \d+ is gone\)")
+# What the code server logs when it sees its run subprocess die before monitoring does.
+SUBPROCESS_DIED = re.compile(r"Subprocess for \S+ terminated unexpectedly with exit code (-?\d+)")
 ACTIVE_STATUSES = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 # A process created this long after its run started is another process that reused the pid.
 PID_REUSE_SLACK_SECONDS = 2.0
@@ -55,8 +57,10 @@ def dead_worker_reason(instance: DagsterInstance, run_id: str, message: str) -> 
     ]
     for text in messages:
         found = DEAD_WORKER.search(text)
-        if found:
-            return _with_stage(_running_step(instance, run_id), found.group(0))
+        died = SUBPROCESS_DIED.search(text)
+        if found or died:
+            reason = found.group(0) if found else f"the run's worker stopped (exit code {died[1]})"
+            return _with_stage(_running_step(instance, run_id), reason)
     return None
 
 

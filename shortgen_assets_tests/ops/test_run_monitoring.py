@@ -82,4 +82,8 @@ def test_run_monitoring_fails_a_run_whose_worker_was_killed(
                 return job.error if job.status == "failed" else None
 
         error = wait_for(job_error, 60, "the job to be marked failed")
-    assert error == f"video: the run's worker stopped (process {pid} is gone)"
+    # Run monitoring or the code server (whichever sees the dead worker first) fails the run.
+    assert error in {
+        f"video: the run's worker stopped (process {pid} is gone)",
+        "video: the run's worker stopped (exit code -9)",
+    }

@@ -119,7 +119,7 @@ def test_master_lands_on_the_loudness_target_under_the_peak_ceiling(tmp_path: Pa
     loudness, gain = master(mix, out, target_lufs=-14.0)
     measured = measure_loudness(out)
     assert abs(measured.integrated_lufs + 14.0) <= 0.3
-    assert measured.true_peak_dbtp <= -2.0
+    assert measured.true_peak_dbtp <= -3.0
     assert gain > 5  # it really had to be raised
     assert loudness == measured
 
@@ -136,7 +136,7 @@ def test_master_keeps_the_ceiling_when_the_limiter_cannot_hold_the_level(tmp_pat
     mix = write_wav(tmp_path / "mix.wav", np.stack([signal, signal], axis=1))
     out = tmp_path / "master.wav"
     loudness, _ = master(mix, out, target_lufs=-14.0)
-    assert loudness.true_peak_dbtp <= -2.0
+    assert loudness.true_peak_dbtp <= -3.0
     assert abs(loudness.integrated_lufs + 14.0) <= 1.0
     encoded = tmp_path / "master.m4a"
     run_ffmpeg(
@@ -155,5 +155,5 @@ def test_soundtrack_with_a_music_file_is_mastered(tmp_path: Path) -> None:
     assert info.sample_rate == SAMPLE_RATE and abs(info.duration - 3.0) < 0.01
     assert track.music == f"file:{music}"
     assert abs(track.loudness.integrated_lufs + 14.0) <= 0.3
-    assert track.loudness.true_peak_dbtp <= -2.0
+    assert track.loudness.true_peak_dbtp <= -3.0
     assert not (tmp_path / "soundtrack.mix.wav").exists()
