@@ -77,6 +77,16 @@ class PgDatabases:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(autouse=True)
+def no_leftover_defs_state_storage() -> Iterator[None]:
+    """An instance entered by an earlier test in this worker leaves Dagster's definitions-state
+    storage pointing at it once disposed ("undefined DagsterInstance weakref"): start clean."""
+    from dagster._core.storage.defs_state.base import set_defs_state_storage
+
+    with set_defs_state_storage(None):
+        yield
+
+
 def small_video_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests render small, short videos: same pipeline, a fraction of the pixels."""
     monkeypatch.setenv("SHORTGEN_VIDEO_WIDTH", "270")
