@@ -22,8 +22,14 @@ from dagster._core.storage.dagster_run import DagsterRun
 WORKER_PID_TAG = "shortgen/pid"
 WORKER_HOST_TAG = "shortgen/host"
 DEAD_WORKER = re.compile(r"the run's worker stopped \(process \d+ is gone\)")
-# What the code server logs when it sees its run subprocess die before monitoring does.
-SUBPROCESS_DIED = re.compile(r"Subprocess for \S+ terminated unexpectedly with exit code (-?\d+)")
+# What the code server logs when it sees its run subprocess die before monitoring does: its
+# orphan check ("Run execution process for RUN was terminated by signal 9 (SIGKILL)." or
+# "... unexpectedly exited with code 1.") or its start-up watch ("Subprocess for RUN terminated
+# unexpectedly with exit code -9").
+SUBPROCESS_DIED = re.compile(
+    r"(?:Run execution process|Subprocess) for \S+ (?:was terminated by (?P<signal>signal \d+)"
+    r"|(?:unexpectedly exited with|terminated unexpectedly with exit) code (?P<code>-?\d+))"
+)
 ACTIVE_STATUSES = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 # A process created this long after its run started is another process that reused the pid.
 PID_REUSE_SLACK_SECONDS = 2.0
@@ -59,9 +65,13 @@ def dead_worker_reason(instance: DagsterInstance, run_id: str, message: str) -> 
         found = DEAD_WORKER.search(text)
         died = SUBPROCESS_DIED.search(text)
         if found or died:
-            reason = found.group(0) if found else f"the run's worker stopped (exit code {died[1]})"
+            reason = found.group(0) if found else f"the run's worker stopped ({_exit(died)})"
             return _with_stage(_running_step(instance, run_id), reason)
     return None
+
+
+def _exit(died: re.Match[str]) -> str:
+    return died["signal"] or f"exit code {died['code']}"
 
 
 def worker_tags() -> dict[str, str]:

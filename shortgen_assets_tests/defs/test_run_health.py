@@ -14,6 +14,7 @@ from dagster._core.test_utils import create_run_for_test
 from shortgen_assets.defs.run_health import (
     MonitoredRunLauncher,
     dead_runs,
+    dead_worker_reason,
     recover_dead_runs,
     worker_tags,
 )
@@ -89,3 +90,35 @@ def test_run_monitoring_sees_a_dead_daemon_launched_worker(instance: DagsterInst
     assert health.status == WorkerStatus.FAILED
     assert health.msg == f"the run's worker stopped (process {pid} is gone)"
     assert instance.run_monitoring_enabled
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize(
+    ("engine_event", "reason"),
+    [
+        ("Run execution process for {run} was terminated by signal 9 (SIGKILL).", "signal 9"),
+        ("Run execution process for {run} unexpectedly exited with code 1.", "exit code 1"),
+        (
+            "GRPC server: Subprocess for {run} terminated unexpectedly with exit code -9",
+            "exit code -9",
+        ),
+    ],
+)
+def test_a_run_failed_by_the_code_server_names_its_dead_worker(
+    instance: DagsterInstance, engine_event: str, reason: str
+) -> None:
+    """The code server fails an orphaned run with Dagster's generic words; the engine event it
+    logs just before says why, and the job's reason comes from it, with the running stage."""
+    run_id = _started_run(instance, {})
+    run = instance.get_run_by_id(run_id)
+    instance.report_dagster_event(
+        DagsterEvent(DagsterEventType.STEP_START.value, job_name="pipeline", step_key="video"),
+        run_id=run_id,
+    )
+    instance.report_engine_event(engine_event.format(run=run_id), run)
+    generic = instance.report_run_failed(run).message or ""
+
+    assert dead_worker_reason(instance, run_id, generic) == (
+        f"video: the run's worker stopped ({reason})"
+    )
+    assert dead_worker_reason(instance, _started_run(instance, {}), generic) is None

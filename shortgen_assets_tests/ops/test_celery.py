@@ -143,10 +143,11 @@ def _assert_ran_on_worker(
     instance: DagsterInstance, runs: list[DagsterRun], worker: CeleryWorker
 ) -> None:
     """Each run was a Celery task of this worker, and its steps ran in the worker's processes."""
-    worker_log = worker.log_text()
     for run in runs:
         task_id = run.tags[CELERY_TASK_TAG]  # set by the CeleryRunLauncher
-        assert f"execute_job[{task_id}] succeeded" in worker_log
+        # Celery logs the task's success after the run's SUCCESS event is stored: wait for it.
+        line = f"execute_job[{task_id}] succeeded"
+        wait_for(lambda line=line: line in worker.log_text(), 60, line, 0.5, worker.check_alive)
         pids = _step_pids(instance, run.run_id)
         assert len(pids) == 1, f"the in-process executor runs all steps in one process: {pids}"
         assert all(worker.owns(pid) for pid in pids), f"steps ran in {pids}, not in the worker"

@@ -86,4 +86,5 @@ def test_run_monitoring_fails_a_run_whose_worker_was_killed(
     assert error in {
         f"video: the run's worker stopped (process {pid} is gone)",
         "video: the run's worker stopped (exit code -9)",
+        "video: the run's worker stopped (signal 9)",
     }
