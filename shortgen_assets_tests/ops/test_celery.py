@@ -31,7 +31,8 @@ from shortgen_assets_tests.ops.daemon import DagsterServices, lock_errors, wait_
 pytestmark = pytest.mark.xdist_group("celery")
 
 BROKER = os.environ.get("SHORTGEN_TEST_CELERY_BROKER", "amqp://guest:guest@127.0.0.1:5672//")
-BACKEND = os.environ.get("SHORTGEN_TEST_CELERY_BACKEND", "rpc://")
+# The result backend run monitoring reads task states from; by default the test's Postgres.
+BACKEND = os.environ.get("SHORTGEN_TEST_CELERY_BACKEND")
 INSTANCE_CONFIG = PROJECT / "config" / "dagster-celery.yaml"
 JOBS = 3
 FINISHED = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
@@ -63,7 +64,8 @@ def celery_installation(
     monkeypatch.setenv("SHORTGEN_PG_DAGSTER_DB", storage.database or "")
     queue = f"shortgen-test-{uuid.uuid4().hex[:10]}"
     monkeypatch.setenv("SHORTGEN_CELERY_BROKER", broker)
-    monkeypatch.setenv("SHORTGEN_CELERY_BACKEND", BACKEND)
+    backend = BACKEND or f"db+{storage.render_as_string(hide_password=False)}"
+    monkeypatch.setenv("SHORTGEN_CELERY_BACKEND", backend)
     monkeypatch.setenv("SHORTGEN_CELERY_QUEUE", queue)
     request.addfinalizer(lambda: delete_queue(broker, queue))
 
