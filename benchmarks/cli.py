@@ -10,8 +10,11 @@ load hits each command alike:
 - `python -c "import shortgen_assets.definitions"` (what every run worker and code server does).
 
 The commands run against a temporary SHORTGEN_HOME holding one requested job, made (and migrated)
-before timing starts. Targets (issue 11): --help <= 0.3 s; jobs and show <= import dagster + 0.3 s;
-definitions <= import dagster + 0.8 s.
+before timing starts. Python writes its bytecode cache into the same folder (PYTHONPYCACHEPREFIX,
+even where PYTHONDONTWRITEBYTECODE is set) and every command runs once untimed, so the figures are
+those of an installed project, not of compiling its sources on every start.
+Targets (issue 11): --help <= 0.3 s; jobs and show <= import dagster + 0.3 s; definitions <=
+import dagster + 0.8 s. For jobs and show it also prints the CPU they add over opening the instance.
 
     .venv/bin/python benchmarks/cli.py [--runs 7]
 """
@@ -56,10 +59,15 @@ TARGETS = {
     "import definitions": ("import dagster", 0.8),
 }
 
+# Commands that cannot avoid opening the instance: what they add on top of it is what shortgen owns.
+INSTANCE_READERS = ("shortgen jobs --json", "shortgen show 1")
+
 
 def _environment(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHORTGEN_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
+        PYTHONPYCACHEPREFIX=str(home / "pycache"),
         SHORTGEN_HOME=str(home),
         SHORTGEN_OUTPUT_DIR=str(home / "output"),
         DAGSTER_HOME=str(home / "dagster"),
@@ -103,7 +111,11 @@ def report(figures: dict[str, tuple[float, float]], runs: int) -> bool:
     for name in REFERENCES:
         print(f"  {name:<22} {medians[name]:6.3f} s  (CPU {figures[name][1]:.3f} s)")
     opening = medians["open dagster instance"] - medians["import dagster"]
-    print(f"  (opening the instance costs {opening:+.3f} s over import dagster by itself)")
+    opening_cpu = figures["open dagster instance"][1] - figures["import dagster"][1]
+    print(
+        f"  (opening the instance costs {opening:+.3f} s, CPU {opening_cpu:+.3f} s,"
+        " over import dagster by itself)"
+    )
     met = True
     for name, (reference, allowed) in TARGETS.items():
         seconds = medians[name]
@@ -115,6 +127,9 @@ def report(figures: dict[str, tuple[float, float]], runs: int) -> bool:
             cpu_delta = figures[name][1] - figures[reference][1]
             against = f"{delta:+.3f} s (CPU {cpu_delta:+.3f} s) vs {reference}"
             against += f" (target <= +{allowed:.1f} s)"
+            if name in INSTANCE_READERS:
+                over = figures[name][1] - figures["open dagster instance"][1]
+                against += f"; CPU {over:+.3f} s over opening the instance"
         ok = seconds <= limit
         met &= ok
         print(
@@ -130,9 +145,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="shortgen-bench-cli-") as folder:
         env = _environment(Path(folder) / "home")
-        # One requested job (this also creates and migrates the app database and DAGSTER_HOME).
+        # One requested job (this creates and migrates the app database; `show` makes DAGSTER_HOME).
         _run([SHORTGEN, "request", "--theme", str(THEME)], env)
-        _run([SHORTGEN, "show", "1"], env)
+        for command in {**MEASURED, **REFERENCES}.values():  # untimed: fills the bytecode cache
+            _run(command, env)
         met = report(measure(args.runs, env), args.runs)
     sys.exit(0 if met else 1)
 
