@@ -21,8 +21,8 @@ from shortgen_assets.defs.io_manager import StageRefIOManager
 from shortgen_assets.defs.jobs import pipeline_job, publication_job, review_job, trend_refresh_job
 from shortgen_assets.defs.policies import provider_retry
 from shortgen_assets.defs.pools import provider_pools
-from shortgen_assets.defs.resources import build_resources
 from shortgen_assets.defs.resources.preflight import ProviderCredentials
+from shortgen_assets.defs.resources.vendors import build_resources
 from shortgen_assets.defs.schedules import theme_schedules, trend_refresh
 from shortgen_assets.defs.sensors import all_sensors
 from shortgen_assets.defs.stage_settings import StageSettings

@@ -99,8 +99,8 @@ def _recover_dead_runs(settings: Settings, dagster_instance: DagsterInstance) ->
 
 def require_credentials(settings: Settings) -> None:
     """Refuse (exit 2, one line) before anything is queued when a chosen vendor lacks its key."""
-    from shortgen_assets.defs.resources import build_resources
     from shortgen_assets.defs.resources.preflight import missing_credentials
+    from shortgen_assets.defs.resources.vendors import build_resources
 
     missing = missing_credentials(build_resources(settings))
     if missing:

@@ -28,7 +28,7 @@ watched = (
     "dagster",
     "sqlalchemy",
     "shortgen_assets.definitions",
-    "shortgen_assets.defs.resources",  # every vendor: listing jobs needs none of them
+    "shortgen_assets.defs.resources.vendors",  # every vendor: listing jobs needs none of them
     "shortgen_assets.domain.schemas",  # the pipeline's pydantic models: no listing needs them
     "sklearn",
     "scipy",

@@ -10,6 +10,9 @@ attempts: no attempt starts that could not finish (connect + read) before the bu
 A `ProviderError` is a Dagster `Failure` with `allow_retries=False`: the call already spent its
 budget retrying, so the step's `RetryPolicy` must not start it over (it still retries any other,
 unexpected error). A dead provider therefore fails its step within one call budget.
+
+httpx is imported where a request is made, not at module level: every process that loads the
+definitions imports each vendor class, and most never call an API.
 """
 
 from __future__ import annotations
@@ -17,9 +20,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 from dagster import ConfigurableResource, Failure
 from pydantic import Field
 from tenacity import (
@@ -36,6 +38,9 @@ from shortgen_assets.domain.standards import (
     PROVIDER_CONNECT_TIMEOUT_S,
     PROVIDER_READ_TIMEOUT_S,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 Result = TypeVar("Result")
 
@@ -96,12 +101,16 @@ class Unreachable(Exception):
 
 
 def _is_retryable(exc: BaseException) -> bool:
+    import httpx
+
     return isinstance(
         exc, RetryableStatus | Unreachable | httpx.TimeoutException | httpx.TransportError
     )
 
 
 def _describe(provider: str, exc: BaseException, tries: int, budget: Budget | None) -> str:
+    import httpx
+
     spent = f"{tries} attempt{'s' if tries > 1 else ''}"
     if budget:
         spent += f" in {budget.elapsed():.0f} s"
@@ -126,6 +135,8 @@ def _describe(provider: str, exc: BaseException, tries: int, budget: Budget | No
 
 
 def body_excerpt(response: httpx.Response, limit: int = 300) -> str:
+    import httpx
+
     try:
         return response.text[:limit]
     except httpx.ResponseNotRead:
@@ -143,6 +154,8 @@ def retry(
     """Run `call`, retrying when it raises `RetryableStatus`, a timeout or a transport error;
     raise ProviderError once the attempts or the budget are spent. Any other exception passes
     through at once. The first attempt always runs (its timeouts are capped by the budget)."""
+    import httpx
+
     stop = stop_after_attempt(max(1, attempts))
     retrying = Retrying(
         retry=retry_if_exception(_is_retryable),
@@ -224,6 +237,8 @@ class HttpVendor(ConfigurableResource):
         return Budget(self.call_budget_seconds, sum(self.attempt_timeouts()))
 
     def client(self, **options: object) -> httpx.Client:
+        import httpx
+
         connect, read = self.attempt_timeouts()
         return httpx.Client(timeout=httpx.Timeout(read, connect=connect), **options)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shortgen_assets.defs.resources import build_resources
 from shortgen_assets.defs.resources.preflight import missing_credentials
+from shortgen_assets.defs.resources.vendors import build_resources
 from shortgen_assets.settings import Settings
 
 CASES = [

@@ -10,7 +10,6 @@ import dagster as dg
 import pytest
 import respx
 
-from shortgen_assets.defs.resources import build_resources
 from shortgen_assets.defs.resources.footage.fal import FalFootage
 from shortgen_assets.defs.resources.footage.pexels import PexelsFootage
 from shortgen_assets.defs.resources.footage.procedural import ProceduralFootage
@@ -24,6 +23,7 @@ from shortgen_assets.defs.resources.tts.elevenlabs import ElevenLabsTTS
 from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
 from shortgen_assets.defs.resources.tts.openai import OpenAITTS
 from shortgen_assets.defs.resources.tts.piper import PiperTTS
+from shortgen_assets.defs.resources.vendors import build_resources
 from shortgen_assets.settings import Settings
 
 TRENDS = Path(__file__).parents[2] / "fixtures" / "trends"

@@ -10,9 +10,8 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import httpx
 from dagster import ConfigurableResource
 
 from shortgen_assets.defs.resources.http import ProviderError
@@ -34,6 +33,9 @@ from shortgen_assets.domain.video.kit_scenes import (
     kit_scene_frames,
     render_kit_scene,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 Size = tuple[int, int, int]  # width, height, fps
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
 from pydantic import Field
 
 from shortgen_assets.defs.resources.footage import (
@@ -20,6 +19,9 @@ from shortgen_assets.defs.resources.footage import (
 )
 from shortgen_assets.defs.resources.http import HttpVendor, ProviderError, require_key
 from shortgen_assets.domain.schemas import Clip, Palette, ProductionPlan
+
+if TYPE_CHECKING:
+    import httpx
 
 QUEUE_URL = "https://queue.fal.run"
 FAILED = frozenset({"FAILED", "ERROR", "CANCELED", "CANCELLED"})

@@ -12,9 +12,8 @@ import time
 from abc import abstractmethod
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
 from dagster import ConfigurableResource
 from pydantic import Field
 
@@ -30,6 +29,9 @@ from shortgen_assets.domain.publish.manifest import (
 )
 from shortgen_assets.domain.publish.post import Post, PostError, check_post
 from shortgen_assets.domain.standards import PROVIDER_CALL_BUDGET_S
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class UnconfirmedPost(ProviderError):
@@ -71,6 +73,8 @@ class Deadline:
 
     def timeout(self) -> httpx.Timeout:
         """The timeout for the next call; raises once the total budget is spent."""
+        import httpx
+
         left = self.left()
         if left <= 0:
             raise ProviderError(

@@ -10,9 +10,8 @@ blindly: the container's status tells whether the Reel went out.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import Field
 
 from shortgen_assets.defs.resources.http import ProviderError, send
@@ -26,6 +25,9 @@ from shortgen_assets.defs.resources.publisher import (
 from shortgen_assets.domain.publish.manifest import FileFacts
 from shortgen_assets.domain.publish.post import Post
 from shortgen_assets.domain.publish.requests import instagram_container, public_video_url
+
+if TYPE_CHECKING:
+    import httpx
 
 GRAPH_URL = "https://graph.facebook.com/v21.0"
 DEFAULT_QUOTA = 25
@@ -64,6 +66,8 @@ class InstagramPublisher(PublisherResource):
         return request
 
     def send(self, post: Post, facts: FileFacts, deadline: Deadline) -> Sent:
+        import httpx
+
         if not self.public_base_url:
             raise ProviderError(
                 "instagram: Instagram fetches the video from a public URL; serve the output "
@@ -168,6 +172,8 @@ class InstagramPublisher(PublisherResource):
 
     def _publish(self, client: httpx.Client, container_id: str, deadline: Deadline) -> str:
         """media_publish, once; after a failed call the container says whether it went out."""
+        import httpx
+
         url = f"{self.graph_url}/{self.user_id}/media_publish"
         for _ in range(self.retry_attempts):
             try:

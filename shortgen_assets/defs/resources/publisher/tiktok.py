@@ -9,9 +9,8 @@ unaudited app may only post privately, so `privacy_level` is SELF_ONLY unless co
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import Field
 
 from shortgen_assets.defs.resources.http import ProviderError, send
@@ -25,6 +24,9 @@ from shortgen_assets.defs.resources.publisher import (
 from shortgen_assets.domain.publish.manifest import FileFacts
 from shortgen_assets.domain.publish.post import Post
 from shortgen_assets.domain.publish.requests import TikTokPrivacy, tiktok_post_info
+
+if TYPE_CHECKING:
+    import httpx
 
 API_URL = "https://open.tiktokapis.com"
 MIN_CHUNK = 5 * 1024 * 1024
@@ -82,6 +84,8 @@ class TikTokPublisher(PublisherResource):
         return request
 
     def send(self, post: Post, facts: FileFacts, deadline: Deadline) -> Sent:
+        import httpx
+
         init = self.first_request(post, facts)
         with httpx.Client() as client:
             data = self._call(client, init["url"], init["body"], deadline)
@@ -155,6 +159,8 @@ class TikTokPublisher(PublisherResource):
         size: int,
         deadline: Deadline,
     ) -> None:
+        import httpx
+
         headers = {
             "Content-Type": "video/mp4",
             "Content-Length": str(len(chunk)),

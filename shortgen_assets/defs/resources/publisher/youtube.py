@@ -12,9 +12,8 @@ import mimetypes
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import httpx
 from pydantic import Field
 
 from shortgen_assets.defs.resources.http import ProviderError, send
@@ -22,6 +21,9 @@ from shortgen_assets.defs.resources.publisher import Deadline, PublisherResource
 from shortgen_assets.domain.publish.manifest import FileFacts
 from shortgen_assets.domain.publish.post import Post
 from shortgen_assets.domain.publish.requests import YouTubePrivacy, youtube_video_resource
+
+if TYPE_CHECKING:
+    import httpx
 
 UPLOAD_URL = "https://www.googleapis.com/upload/youtube/v3/videos"
 THUMBNAIL_URL = "https://www.googleapis.com/upload/youtube/v3/thumbnails/set"
@@ -71,6 +73,8 @@ class YouTubePublisher(PublisherResource):
         return describe(post, facts, self.category_id, self.privacy_status)
 
     def send(self, post: Post, facts: FileFacts, deadline: Deadline) -> Sent:
+        import httpx
+
         if post.platform != "youtube":
             raise ProviderError(f"youtube: cannot post to {post.platform}")
         api_request = self.first_request(post, facts)
@@ -175,6 +179,8 @@ class YouTubePublisher(PublisherResource):
         deadline: Deadline,
     ) -> tuple[httpx.Response | None, str]:
         """One PUT to the session; a transport error is returned as (None, cause), not raised."""
+        import httpx
+
         headers = {**self._auth(), "Content-Range": content_range}
         if content_type:
             headers["Content-Type"] = content_type

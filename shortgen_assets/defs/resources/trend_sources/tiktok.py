@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
 from pydantic import Field
 
 from shortgen_assets.defs.resources.http import HttpVendor, ProviderError, require_key
@@ -16,6 +15,9 @@ from shortgen_assets.defs.resources.trend_sources import (
     require_items,
     tiktok_batch,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 API = "https://api.apify.com/v2"
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED"})

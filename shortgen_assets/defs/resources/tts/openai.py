@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import httpx
 from pydantic import Field
 
 from shortgen_assets.defs.resources.http import HttpVendor, require_key
@@ -12,6 +11,9 @@ from shortgen_assets.defs.resources.tts import TTSResource, decode
 from shortgen_assets.domain.audio.narration_timing import Piece, Take, join_pieces, weighted_starts
 from shortgen_assets.domain.audio.wav import audible_bounds, samples_to_ms
 from shortgen_assets.domain.schemas import Voice
+
+if TYPE_CHECKING:
+    import httpx
 
 SAMPLE_RATE = 24_000  # what /v1/audio/speech returns for wav and pcm
 SPEED = (0.25, 4.0)
