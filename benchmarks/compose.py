@@ -32,7 +32,6 @@ from pathlib import Path
 
 import numpy as np
 
-from shortgen_assets.domain.audio.music import write_wav
 from shortgen_assets.domain.media import ffmpeg_exe, probe, run_ffmpeg
 from shortgen_assets.domain.schemas import (
     Clip,
@@ -40,9 +39,7 @@ from shortgen_assets.domain.schemas import (
     Narration,
     ProductionPlan,
     Scene,
-    SentenceTiming,
     Voice,
-    WordTiming,
 )
 from shortgen_assets.domain.video.composition import CompositionRequest, compose
 
@@ -90,53 +87,15 @@ def build_footage(work: Path, width: int, height: int, fps: int, seconds: float)
     return Footage(clips=clips, provider="benchmark")
 
 
-def synthetic_voice(path: Path, sentences: list[str], seconds: float) -> Narration:
-    """A voice-like signal (gliding harmonic buzz per word) with exact word timings."""
-    rate, words = 24_000, [s.split() for s in sentences]
-    total_chars = sum(len(w) + 2 for ws in words for w in ws)
-    ms_per_char = (seconds * 1000 - 400 - 250 * len(sentences)) / total_chars
-    samples = np.zeros(round(seconds * rate), dtype=np.float32)
-    timed, cursor = [], 200.0
-    for sentence_words in words:
-        spoken = []
-        for word in sentence_words:
-            length = (len(word) + 2) * ms_per_char
-            start, end = round(cursor), round(cursor + length * 0.85)
-            a, b = start * rate // 1000, end * rate // 1000
-            t = np.arange(b - a) / rate
-            phase = 2 * np.pi * np.cumsum(150 + 30 * np.sin(2 * np.pi * 4 * t)) / rate
-            buzz = sum(np.sin(k * phase) / k for k in range(1, 14))
-            samples[a:b] = 0.25 * buzz * np.hanning(b - a)
-            spoken.append(WordTiming(text=word, start_ms=start, end_ms=end))
-            cursor += length
-        timed.append(
-            SentenceTiming(
-                text=" ".join(sentence_words),
-                start_ms=spoken[0].start_ms,
-                end_ms=spoken[-1].end_ms,
-                words=spoken,
-            )
-        )
-        cursor += 250
-    write_wav(path, samples, rate)
-    return Narration(
-        audio_path=str(path),
-        duration_ms=round(seconds * 1000),
-        sample_rate=rate,
-        sentences=timed,
-        provider="synthetic",
-        voice="buzz",
-        characters=sum(len(s) for s in sentences),
-    )
-
-
 def build_narration(work: Path, sentences: list[str], seconds: float) -> Narration:
-    """Real espeak speech when the TTS resource is available, else the synthetic voice."""
+    """Real espeak speech paced to fill `seconds`.
+
+    Imported here, not at the top: the measured child processes import this module too, and
+    loading Dagster (under the TTS resource) there would count in their memory and CPU.
+    """
+    from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
+
     path = work / f"voice_{seconds:g}.wav"
-    try:
-        from shortgen_assets.defs.resources.tts.espeak import EspeakTTS
-    except ImportError:
-        return synthetic_voice(path, sentences, seconds)
     voice = Voice(words_per_minute=round(sum(len(s.split()) for s in sentences) * 60 / seconds))
     return EspeakTTS().synthesize(sentences, voice, path, seconds)
 

@@ -14,6 +14,7 @@ from dagster import (
     RunRequest,
     RunsFilter,
     RunStatusSensorContext,
+    RunStatusSensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
@@ -153,34 +154,42 @@ def _follow(
             context.log.info(str(exc))
 
 
-@run_status_sensor(
-    run_status=DagsterRunStatus.QUEUED,
-    minimum_interval_seconds=STATUS_INTERVAL_SECONDS,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Marks a job queued when a run that makes its video is enqueued.",
+def _status_sensor(
+    name: str, status: DagsterRunStatus, mark: Callable[..., object], description: str
+) -> RunStatusSensorDefinition:
+    """A sensor that applies `mark` to the job of each video run reaching `status`."""
+
+    @run_status_sensor(
+        name=name,
+        run_status=status,
+        minimum_interval_seconds=STATUS_INTERVAL_SECONDS,
+        default_status=DefaultSensorStatus.RUNNING,
+        description=description,
+    )
+    def follow_status(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
+        _follow(context, app_db, mark)
+
+    return follow_status
+
+
+job_queued = _status_sensor(
+    "job_queued",
+    DagsterRunStatus.QUEUED,
+    mark_queued,
+    "Marks a job queued when a run that makes its video is enqueued.",
 )
-def job_queued(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
-    _follow(context, app_db, mark_queued)
-
-
-@run_status_sensor(
-    run_status=DagsterRunStatus.STARTED,
-    minimum_interval_seconds=STATUS_INTERVAL_SECONDS,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Marks a job running when a run that makes its video starts.",
+job_started = _status_sensor(
+    "job_started",
+    DagsterRunStatus.STARTED,
+    mark_running,
+    "Marks a job running when a run that makes its video starts.",
 )
-def job_started(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
-    _follow(context, app_db, mark_running)
-
-
-@run_status_sensor(
-    run_status=DagsterRunStatus.SUCCESS,
-    minimum_interval_seconds=STATUS_INTERVAL_SECONDS,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Marks a job awaiting review once a run has made its video.",
+job_succeeded = _status_sensor(
+    "job_succeeded",
+    DagsterRunStatus.SUCCESS,
+    mark_awaiting_review,
+    "Marks a job awaiting review once a run has made its video.",
 )
-def job_succeeded(context: RunStatusSensorContext, app_db: AppDatabase) -> None:
-    _follow(context, app_db, mark_awaiting_review)
 
 
 @run_failure_sensor(

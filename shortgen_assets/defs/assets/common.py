@@ -1,15 +1,51 @@
-"""What every stage asset does the same way: find its job and theme, name its folders and costs."""
+"""What every stage asset does the same way: declare itself, find its job and theme, name its
+folders and costs."""
 
+from collections.abc import Callable, Set
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, Failure, MetadataValue
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    asset,
+)
 
 from shortgen_assets.db.repository import ensure_job
+from shortgen_assets.defs.assets.refs import StageRef
+from shortgen_assets.defs.checks import stage_checks
+from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.stage_settings import StageSettings
 from shortgen_assets.domain.schemas import ProviderUsage, Theme
 from shortgen_assets.domain.themes import ThemeError, parse_theme
+
+
+def stage_asset(
+    name: str,
+    ref: type[StageRef],
+    description: str,
+    *,
+    kinds: Set[str] = frozenset({"python"}),
+    retry_policy: RetryPolicy | None = None,
+    pool: str | None = None,
+) -> Callable[[Callable[..., MaterializeResult]], AssetsDefinition]:
+    """`@asset` for a pipeline stage: one per job partition, handing `ref` on, with its checks."""
+    return asset(
+        name=name,
+        partitions_def=job_partitions,
+        group_name="shortgen",
+        kinds=set(kinds),
+        dagster_type=ref,
+        retry_policy=retry_policy,
+        pool=pool,
+        check_specs=stage_checks(name),
+        description=description,
+    )
 
 
 def job_id_of(context: AssetExecutionContext) -> int:

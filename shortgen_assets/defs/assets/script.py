@@ -6,20 +6,17 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
-    asset,
 )
 
 from shortgen_assets import stages
 from shortgen_assets.db.stage_rows import load_report, save_script
-from shortgen_assets.defs.assets.common import job_theme, usage_metadata
+from shortgen_assets.defs.assets.common import job_theme, stage_asset, usage_metadata
 from shortgen_assets.defs.assets.refs import ScriptRef, TrendReportRef
 from shortgen_assets.defs.checks import (
     plan_checks,
     plan_shows_kit,
     plan_speakable,
-    stage_checks,
 )
-from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.resources.llm import LLMResource
 from shortgen_assets.defs.stage_settings import StageSettings
@@ -29,53 +26,46 @@ from shortgen_assets.domain.plan.summaries import plan_markdown
 
 def build_script(retry_policy: RetryPolicy, pool: str | None) -> AssetsDefinition:
     """The `script` stage, retried and pooled as the settings say."""
-
-    @asset(
-        name=stages.SCRIPT,
-        partitions_def=job_partitions,
-        group_name="shortgen",
-        kinds={"python"},
-        dagster_type=ScriptRef,
+    return stage_asset(
+        stages.SCRIPT,
+        ScriptRef,
+        "The video production plan: scenes, narration, hook, CTA, overlays, hashtags.",
         retry_policy=retry_policy,
         pool=pool,
-        check_specs=stage_checks(stages.SCRIPT),
-        description="The video production plan: scenes, narration, hook, CTA, overlays, hashtags.",
-    )
-    def script(
-        context: AssetExecutionContext,
-        app_db: AppDatabase,
-        stage_settings: StageSettings,
-        llm: LLMResource,
-        trend_report: TrendReportRef,
-    ) -> MaterializeResult:
-        job_id, theme = job_theme(context, app_db, stage_settings)
-        report_id = trend_report.trend_report_id
-        with app_db.session() as session:
-            report = load_report(session, report_id)
-        plan, usage = llm.plan(theme, report, job_id)
-        plan = assign_scene_kinds(plan, theme)
-        with app_db.session() as session:
-            script_id = save_script(
-                session, job_id, report_id, plan, theme, usage, context.run.run_id
-            )
-        return MaterializeResult(
-            value=ScriptRef(job_id=job_id, script_id=script_id, trend_report_id=report_id),
-            metadata={
-                "script_id": script_id,
-                "trend_report_id": report_id,
-                "job_id": job_id,
-                "title": plan.title,
-                "duration_target": plan.duration_target,
-                "scenes": len(plan.scenes),
-                "words": plan.word_count,
-                "plan": MetadataValue.md(plan_markdown(plan)),
-                **usage_metadata(usage),
-            },
-            check_results=[
-                *plan_checks(plan),
-                plan_speakable(plan, theme),
-                plan_shows_kit(plan, theme.brand),
-            ],
-        )
+    )(script)
 
-    return script
+
+def script(
+    context: AssetExecutionContext,
+    app_db: AppDatabase,
+    stage_settings: StageSettings,
+    llm: LLMResource,
+    trend_report: TrendReportRef,
+) -> MaterializeResult:
+    job_id, theme = job_theme(context, app_db, stage_settings)
+    report_id = trend_report.trend_report_id
+    with app_db.session() as session:
+        report = load_report(session, report_id)
+    plan, usage = llm.plan(theme, report, job_id)
+    plan = assign_scene_kinds(plan, theme)
+    with app_db.session() as session:
+        script_id = save_script(session, job_id, report_id, plan, theme, usage, context.run.run_id)
+    return MaterializeResult(
+        value=ScriptRef(job_id=job_id, script_id=script_id, trend_report_id=report_id),
+        metadata={
+            "script_id": script_id,
+            "trend_report_id": report_id,
+            "job_id": job_id,
+            "title": plan.title,
+            "duration_target": plan.duration_target,
+            "scenes": len(plan.scenes),
+            "words": plan.word_count,
+            "plan": MetadataValue.md(plan_markdown(plan)),
+            **usage_metadata(usage),
+        },
+        check_results=[
+            *plan_checks(plan),
+            plan_speakable(plan, theme),
+            plan_shows_kit(plan, theme.brand),
+        ],
+    )

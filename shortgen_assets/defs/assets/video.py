@@ -6,16 +6,15 @@ import re
 import unicodedata
 from pathlib import Path
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 from PIL import Image
 
 from shortgen_assets import stages
 from shortgen_assets.db.stage_rows import load_clips, load_narration, load_plan
 from shortgen_assets.db.video_rows import Lineage, load_lineage, save_video
-from shortgen_assets.defs.assets.common import job_folder, job_theme
+from shortgen_assets.defs.assets.common import job_folder, job_theme, stage_asset
 from shortgen_assets.defs.assets.refs import FootageRef, ScriptRef, VideoRef, VoiceoverRef
 from shortgen_assets.defs.checks import (
-    stage_checks,
     video_duration_matches,
     video_format,
     video_lineage,
@@ -23,7 +22,6 @@ from shortgen_assets.defs.checks import (
     video_no_black,
     video_shows_kit,
 )
-from shortgen_assets.defs.partitions import job_partitions
 from shortgen_assets.defs.pools import COMPOSITION_POOL
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.stage_settings import StageSettings
@@ -70,15 +68,12 @@ def generation_log(composed: ComposedVideo, lineage: Lineage) -> dict:
     }
 
 
-@asset(
-    name=stages.VIDEO,
-    partitions_def=job_partitions,
-    group_name="shortgen",
+@stage_asset(
+    stages.VIDEO,
+    VideoRef,
+    "The final vertical MP4 (H.264 + AAC, -14 LUFS) and its thumbnail, for review.",
     kinds={"ffmpeg"},
-    dagster_type=VideoRef,
     pool=COMPOSITION_POOL,
-    check_specs=stage_checks(stages.VIDEO),
-    description="The final vertical MP4 (H.264 + AAC, -14 LUFS) and its thumbnail, for review.",
 )
 def video(
     context: AssetExecutionContext,
