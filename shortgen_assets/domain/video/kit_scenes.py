@@ -21,6 +21,7 @@ from shortgen_assets.domain.fonts import resolve_face
 from shortgen_assets.domain.media import run_ffmpeg
 from shortgen_assets.domain.schemas import Palette, ProductionPlan, Scene, Theme
 from shortgen_assets.domain.scratch import atomic_output, scratch_dir
+from shortgen_assets.domain.video.captions import EDGE_MARGIN, SAFE_BOTTOM
 from shortgen_assets.domain.video.clips import h264_args, scene_frames
 
 MARGIN = 1.08  # the prepared frame is this much larger than the video, room for pan and zoom
@@ -39,12 +40,14 @@ class KitLook:
     logo: Path | None
     product: str
     font: str = "Montserrat-ExtraBold"
+    caption_position: str = "bottom"  # the end card keeps clear of the captions and the CTA
 
 
 def kit_look(theme: Theme) -> KitLook:
     brand = theme.brand
     logo = Path(brand.logo) if brand and brand.logo else None
-    return KitLook(theme.palette, logo, theme.product, theme.caption_style.font)
+    style = theme.caption_style
+    return KitLook(theme.palette, logo, theme.product, style.font, style.position)
 
 
 def kit_media(theme: Theme, scene: Scene) -> Path | None:
@@ -173,14 +176,30 @@ def _text_block(text: str, width: int, look: KitLook, size: int) -> Image.Image:
 
 
 def end_card_still(look: KitLook, size: tuple[int, int]) -> Image.Image:
-    """The logo and the product's name on the palette, leaving the centre to the CTA overlay."""
+    """The logo and the product's name on the palette, clear of the CTA overlay and captions.
+
+    Bottom captions put the CTA panel in the centre, so logo and name go above it (the logo
+    centred at a quarter of the height); top or centre captions put the CTA at the top, so logo
+    and name stack up from the bottom of the safe area, below the captions."""
     w, h = size
     canvas = _gradient(look.palette, size)
-    if look.logo is not None:
-        logo = _open(look.logo, size)
-        _paste_centre(canvas, _contain(logo, (round(w * 0.42), round(h * 0.2))), 0.25)
     name = _text_block(look.product, round(w * 0.8), look, max(12, w // 14))
-    _paste_centre(canvas, name, 0.39)
+    logo = None
+    if look.logo is not None:
+        box = (round(w * 0.42), round(h * (0.2 if look.caption_position == "bottom" else 0.14)))
+        logo = _contain(_open(look.logo, size), box)
+    gap = round(h * 0.02)
+    if look.caption_position == "bottom":
+        logo_top = round(h * 0.25 - (logo.height / 2 if logo else 0))
+        name_top = max(
+            round(h * 0.39 - name.height / 2), logo_top + (logo.height if logo else 0) + gap
+        )
+    else:
+        name_top = round(h * (1 - SAFE_BOTTOM - EDGE_MARGIN)) - name.height
+        logo_top = name_top - gap - (logo.height if logo else 0)
+    if logo is not None:
+        canvas.alpha_composite(logo, ((w - logo.width) // 2, max(0, logo_top)))
+    canvas.alpha_composite(name, ((w - name.width) // 2, max(0, name_top)))
     return canvas
 
 

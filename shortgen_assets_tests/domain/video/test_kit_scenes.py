@@ -13,7 +13,7 @@ from shortgen_assets.console.app import app
 from shortgen_assets.db.models import Media, Video
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.domain.media import probe, run_ffmpeg
-from shortgen_assets.domain.schemas import Clip, Footage, Palette, Scene
+from shortgen_assets.domain.schemas import CaptionStyle, Clip, Footage, Palette, Scene
 from shortgen_assets.domain.video.captions import safe_area
 from shortgen_assets.domain.video.composition import CompositionRequest, compose
 from shortgen_assets.domain.video.kit_probe import KIT_PROVIDER, kit_on_screen
@@ -134,13 +134,19 @@ def test_the_output_probe_finds_kit_scenes_that_are_not_on_screen(tmp_path: Path
     assert seen.end_card_seconds == 0  # the video ends in blue, not on the white card
 
 
+# Large enough for the product's name on one line, as on a phone; the layout is proportional.
+FRAME = (270, 480)
+
+
+@pytest.mark.parametrize("position", ["bottom", "center", "top"])
 def test_every_scene_kind_keeps_captions_overlays_and_its_own_text_in_the_safe_zone(
-    tmp_path: Path,
+    tmp_path: Path, position: str
 ) -> None:
+    """And the end card's logo and name stay clear of the CTA panel and the captions over it."""
     _kit_theme(tmp_path)
     kit = tmp_path / "kit"
     media = [kit / "photo.jpg", kit / "phone.png", kit / "promo.mp4"]
-    look = KitLook(Palette(), kit / "logo.png", "Tempo Focus Timer")
+    look = KitLook(Palette(), kit / "logo.png", "Tempo Focus Timer", caption_position=position)
     kinds = [
         ("product_shot", 0, None),
         ("screenshot", 1, None),
@@ -148,7 +154,8 @@ def test_every_scene_kind_keeps_captions_overlays_and_its_own_text_in_the_safe_z
         ("kinetic_text", None, "25 minutes"),
         ("end_card", None, None),
     ]
-    size, clips = (144, 256, 30), []
+    (width, height), clips = FRAME, []
+    size = (width, height, 30)
     for number, (kind, index, text) in enumerate(kinds, start=1):
         scene = Scene(
             scene_number=number,
@@ -161,8 +168,8 @@ def test_every_scene_kind_keeps_captions_overlays_and_its_own_text_in_the_safe_z
         )
         source = media[index] if index is not None else None
         out = render_kit_scene(scene, source, look, tmp_path / f"s{number}.mp4", 30, size)
-        clips.append(Clip(path=str(out), scene_number=number, duration_seconds=1.0, width=144,
-                          height=256, fps=30, provider=KIT_PROVIDER))  # fmt: skip
+        clips.append(Clip(path=str(out), scene_number=number, duration_seconds=1.0, width=width,
+                          height=height, fps=30, provider=KIT_PROVIDER))  # fmt: skip
     narration = speechlike_narration(
         tmp_path / "voice.wav", [["Five", "kinds", "of", "scene."], ["Each", "one", "safe."]], 5.0
     )
@@ -173,17 +180,21 @@ def test_every_scene_kind_keeps_captions_overlays_and_its_own_text_in_the_safe_z
             narration=narration,
             plan=plan,
             out_path=tmp_path / "kinds.mp4",
-            width=144,
-            height=256,
+            width=width,
+            height=height,
             preset="ultrafast",
+            caption_style=CaptionStyle(position=position),  # type: ignore[arg-type]
         )
     )
-    safe = safe_area(144, 256)
+    safe = safe_area(width, height)
     boxes = [o.box for o in result.overlays] + [result.caption_box or (0, 0, 0, 0)]
     for x, y, w, h in boxes:
         assert safe.x <= x and x + w <= safe.right and safe.y <= y and y + h <= safe.bottom
-    card = end_card_still(look, (144, 256))  # the kit's own text and logo, off the gradient
-    bare = end_card_still(KitLook(Palette(), None, " "), (144, 256))
+    card = end_card_still(look, FRAME)  # the kit's own text and logo, off the gradient
+    bare = end_card_still(KitLook(Palette(), None, " ", caption_position=position), FRAME)
     changed = ImageChops.difference(card.convert("RGB"), bare.convert("RGB")).getbbox()
     left, top, right, bottom = changed or (0, 0, 0, 0)
     assert safe.x <= left and right <= safe.right and safe.y <= top and bottom <= safe.bottom
+    [cta] = [o.box for o in result.overlays if o.kind == "cta"]
+    for _, y, _, h in [cta, result.caption_box or (0, 0, 0, 0)]:
+        assert bottom <= y or y + h <= top, f"the end card's logo and name under a box at {y}"
