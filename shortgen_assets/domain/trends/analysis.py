@@ -1,21 +1,15 @@
-"""Offline trend analysis: rank by velocity, classify style and hook, cluster topics, recommend.
+"""Offline trend analysis: rank by velocity, classify, cluster topics, recommend, check.
 
 A snapshot may be small or empty (a niche product): the report then states its low signal, keeps
 what little it measured, and its first recommendation says the plan leans on the theme.
 
 Everything here is deterministic for a given snapshot and `now`: items are put in a canonical order
-before clustering and KMeans runs with a fixed seed, so re-materializing a report gives the same
-answer. Clusters come from TF-IDF over titles and hashtags; k is picked by silhouette score, and a
-snapshot with no real structure (or too few items) is one cluster. scikit-learn (and scipy under
-it) is imported where clustering runs: every run worker and code server imports this module with
-the definitions, and loading it there would cost them a second.
+before clustering (clustering.py, seeded), so re-materializing a report gives the same answer.
 """
 
 from __future__ import annotations
 
-import re
 import statistics
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -27,238 +21,25 @@ from shortgen_assets.domain.schemas import (
     DurationStats,
     RankedTrend,
     Recommendation,
-    Style,
     TrendCluster,
     TrendItem,
     TrendReport,
     TrendSignal,
 )
-from shortgen_assets.domain.trends.collect import GENERIC_HASHTAGS, strip_hashtags
+from shortgen_assets.domain.trends.classify import (
+    classify_hook,
+    classify_style,
+    hook_line,
+    item_key,
+)
+from shortgen_assets.domain.trends.clustering import build_clusters, ranked_tags
 from shortgen_assets.domain.trends.signal import MIN_SIGNAL_ITEMS, measure_signal
 from shortgen_assets.domain.trends.velocity import engagement_velocity
 
-FILLER_WORDS = frozenset(
-    {"just", "like", "really", "got", "actually", "honestly", "literally", "rn", "day", "days"}
-    | {"week", "part", "thing", "things", "make", "making", "everyone", "ever", "single", "way"}
-)
-MAX_CLUSTERS = 12
-MIN_SILHOUETTE = 0.02
-SEED = 0
 TOP_TRENDS = 10
 TOP_HASHTAGS = 10
 TOP_HOOKS = 5
 MAX_RECOMMENDATIONS = 3
-
-# fmt: off
-STYLE_CUES: dict[str, tuple[str, ...]] = {
-    "tutorial": (
-        "how to", "howto", "tutorial", "step by step", "3-step", "guide", "recipe", "recipes",
-        "hack", "hacks", "lifehack", "lifehacks", "tips", "learn", "learnontiktok", "diy", "fix",
-        "beginner", "settings", "save this", "regrow", "routine", "progression",
-    ),
-    "talking-head": (
-        "storytime", "story time", "grwm", "get ready with me", "rant", "my opinion", "hot take",
-        "unpopular opinion", "advice", "podcast", "honest", "review", "explained", "reacts",
-        "rating", "is it worth", "i wish i knew", "let's talk", "q&a", "i tried", "why i",
-    ),
-    "text-heavy": (
-        "facts", "didyouknow", "did you know", "things nobody", "reminder", "quotes", "quote",
-        "read this", "red flags", "signs", "checklist", "rules", "habits", "mistakes",
-    ),
-    "cinematic": (
-        "cinematic", "4k", "drone", "fpv", "sunset", "sunrise", "golden hour", "aesthetic",
-        "wanderlust", "b-roll", "broll", "shot on", "slow motion", "asmr", "scenery",
-    ),
-    "animation": (
-        "animation", "animated", "animator", "3d", "3danimation", "blender", "blender3d",
-        "cartoon", "pixel art", "pixelart", "stop motion", "stopmotion", "motion graphics",
-    ),
-    "montage": (
-        "montage", "compilation", "edit", "gymedit", "day in my life", "dayinmylife",
-        "what i eat in a day", "whatieatinaday", "transition", "highlights", "clips", "vlog",
-        "photo dump", "photodump", "before and after", "beforeandafter", "transformation",
-        "makeover", "harvest", "unboxing", "timelapse", "flip", "thriftflip", "day 1",
-    ),
-}
-HOOK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("pov", re.compile(r"^\s*pov\b", re.I)),
-    ("challenge", re.compile(
-        r"\bchallenge\b|\bi tried\b|\bfor \d+ (days|nights)\b|\bevery day\b", re.I,
-    )),
-    ("how-to", re.compile(r"\bhow to\b|^\s*how i\b|\btutorial\b|\bstep by step\b", re.I)),
-    ("number/list", re.compile(
-        r"^\s*(top )?\d+\s+[a-z]|\b\d+\s+(things|ways|tips|foods|signs)\b", re.I,
-    )),
-    ("warning", re.compile(r"^\s*(stop|don'?t|never|avoid|quit)\b|\bmistakes?\b|❌", re.I)),
-    ("reveal", re.compile(
-        r"before (and|&) after|glow.?up|reveal|wait (for|till) |transformation|secret|"
-        r"nobody (tells|talks)|you won'?t believe|finally|hidden", re.I,
-    )),
-    ("question", re.compile(
-        r"\?|^\s*(why|what|who|which|how (much|many|long|often)|is|are|do|does|can|should)\b",
-        re.I,
-    )),
-    ("story", re.compile(r"storytime|story time|day in (my|the) life|^\s*when (i|you|my)\b", re.I)),
-)
-# fmt: on
-_STYLE_PATTERNS = {
-    style: re.compile(r"\b(" + "|".join(re.escape(cue) for cue in cues) + r")\b")
-    for style, cues in STYLE_CUES.items()
-}
-_HOOK_SPLIT = re.compile(r"\s[|•–—-]\s|\s*\n")
-
-
-# --- per-item classification ----------------------------------------------------------------
-
-
-def classify_style(item: TrendItem) -> Style:
-    """The production style a video most likely uses, from its words, hashtags and length.
-
-    Cue words decide; a numbered-list title reads as on-screen text. With no cue at all, length
-    is the best prior: quick cuts under 30 s, someone talking to camera above.
-    """
-    text = " ".join([item.title, item.description, *item.hashtags]).lower()
-    scores = {s: len(_STYLE_PATTERNS[s].findall(text)) for s in STYLES}
-    if classify_hook(item.title) == "number/list":
-        scores["text-heavy"] += 1
-    best = max(STYLES, key=lambda s: scores[s])
-    if scores[best] > 0:
-        return best
-    return "montage" if item.duration_seconds <= 30 else "talking-head"
-
-
-def classify_hook(title: str) -> str:
-    """The kind of opening line a title uses; 'statement' when no pattern applies."""
-    line = strip_hashtags(title)
-    for name, pattern in HOOK_RULES:
-        if pattern.search(line):
-            return name
-    return "statement"
-
-
-def hook_line(title: str, limit: int = 80) -> str:
-    """The first clause of a title, without hashtags: the words a viewer reads first."""
-    line = _HOOK_SPLIT.split(strip_hashtags(title), maxsplit=1)[0].strip()
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-def topical_hashtags(item: TrendItem) -> list[str]:
-    return [tag for tag in item.hashtags if tag not in GENERIC_HASHTAGS]
-
-
-# --- clustering ------------------------------------------------------------------------------
-
-
-def _documents(items: list[TrendItem]) -> list[str]:
-    return [" ".join([strip_hashtags(i.title), *topical_hashtags(i)]) for i in items]
-
-
-def _vectorize(items: list[TrendItem]) -> tuple[np.ndarray, list[str]] | None:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(
-        stop_words=sorted(ENGLISH_STOP_WORDS | GENERIC_HASHTAGS | FILLER_WORDS),
-        token_pattern=r"(?u)\b[^\W\d_][\w]+\b",
-        sublinear_tf=True,
-    )
-    try:
-        matrix = vectorizer.fit_transform(_documents(items)).toarray()
-    except ValueError:  # empty vocabulary: nothing but stop words and numbers
-        return None
-    return matrix, list(vectorizer.get_feature_names_out())
-
-
-def choose_labels(matrix: np.ndarray) -> np.ndarray:
-    """Labels with k picked by cosine silhouette over 2..MAX_CLUSTERS; all 0 if no structure."""
-    from sklearn.cluster import KMeans
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.metrics import silhouette_score
-    from threadpoolctl import threadpool_limits
-
-    n = matrix.shape[0]
-    best_labels, best_score = np.zeros(n, dtype=int), MIN_SILHOUETTE
-    for k in range(2, min(MAX_CLUSTERS, n - 1) + 1):
-        # a few dozen short documents: OpenMP threads cost more than they save
-        with warnings.catch_warnings(), threadpool_limits(limits=1):
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            labels = KMeans(n_clusters=k, random_state=SEED, n_init=10).fit_predict(matrix)
-        if len(set(labels)) < 2:
-            continue
-        score = float(silhouette_score(matrix, labels, metric="cosine"))
-        if score > best_score + 1e-9:
-            best_labels, best_score = labels, score
-    return best_labels
-
-
-def _top_terms(
-    matrix: np.ndarray | None, terms: list[str], rows: list[int], count: int
-) -> list[str]:
-    """Terms that set a cluster apart: weight inside it minus weight in the rest of the snapshot."""
-    if matrix is None:
-        return []
-    inside = matrix[rows].mean(axis=0)
-    outside_rows = np.setdiff1d(np.arange(matrix.shape[0]), rows)
-    outside = matrix[outside_rows].mean(axis=0) if outside_rows.size else np.zeros_like(inside)
-    weights = inside - outside
-    order = sorted(range(len(terms)), key=lambda t: (-weights[t], terms[t]))
-    return [terms[t] for t in order[:count] if inside[t] > 0 and weights[t] > 0]
-
-
-def _ranked_tags(items: Iterable[TrendItem], velocity: dict[str, float], count: int) -> list[str]:
-    uses: Counter[str] = Counter()
-    momentum: defaultdict[str, float] = defaultdict(float)
-    for item in items:
-        for tag in topical_hashtags(item):
-            uses[tag] += 1
-            momentum[tag] += velocity[_key(item)]
-    return sorted(uses, key=lambda t: (-uses[t], -momentum[t], t))[:count]
-
-
-def build_clusters(
-    items: list[TrendItem], velocity: dict[str, float]
-) -> tuple[list[TrendCluster], dict[int, list[str]]]:
-    """Topic clusters numbered by size (then speed) so id 0 is the biggest, and their members."""
-    vectors = _vectorize(items) if len(items) >= 3 else None
-    matrix, terms = vectors if vectors else (None, [])
-    labels = choose_labels(matrix) if matrix is not None else np.zeros(len(items), dtype=int)
-    members: defaultdict[int, list[int]] = defaultdict(list)
-    for row, label in enumerate(labels):
-        members[int(label)].append(row)
-    groups = sorted(
-        members.values(),
-        key=lambda rows: (-len(rows), -_mean(velocity[_key(items[r])] for r in rows), rows[0]),
-    )
-    clusters, member_keys = [], {}
-    for cluster_id, rows in enumerate(groups):
-        group = [items[r] for r in rows]
-        member_keys[cluster_id] = [_key(i) for i in group]
-        keywords = _top_terms(matrix, terms, rows, 6)
-        hashtags = _ranked_tags(group, velocity, 5)
-        by_speed = sorted(group, key=lambda i: (-velocity[_key(i)], _key(i)))
-        clusters.append(
-            TrendCluster(
-                cluster_id=cluster_id,
-                label=" / ".join(keywords[:3] or hashtags[:3] or ["mixed topics"]),
-                size=len(group),
-                keywords=keywords,
-                hashtags=hashtags,
-                example_titles=[i.title for i in by_speed[:3]],
-                mean_velocity=round(_mean(velocity[_key(i)] for i in group), 3),
-            )
-        )
-    return clusters, member_keys
-
-
-# --- report ----------------------------------------------------------------------------------
-
-
-def _key(item: TrendItem) -> str:
-    return f"{item.platform}:{item.external_id}"
-
-
-def _mean(values: Iterable[float]) -> float:
-    values = list(values)
-    return sum(values) / len(values) if values else 0.0
 
 
 def duration_stats(durations: list[float]) -> DurationStats:
@@ -297,7 +78,7 @@ def _recommend(
     hooks: dict[str, str],
     velocity: dict[str, float],
 ) -> list[Recommendation]:
-    by_key = {_key(i): i for i in items}
+    by_key = {item_key(i): i for i in items}
 
     def by_speed(keys: list[str]) -> list[str]:
         return sorted(keys, key=lambda k: (-velocity[k], k))
@@ -369,10 +150,10 @@ def analyze_trends(
     if not items:
         return _empty_report(signal)
     items = sorted(items, key=lambda i: (i.platform, i.external_id))
-    velocity = {_key(i): engagement_velocity(i, now) for i in items}
-    styles = {_key(i): classify_style(i) for i in items}
-    hooks = {_key(i): classify_hook(i.title) for i in items}
-    ranked = sorted(items, key=lambda i: (-velocity[_key(i)], _key(i)))
+    velocity = {item_key(i): engagement_velocity(i, now) for i in items}
+    styles = {item_key(i): classify_style(i) for i in items}
+    hooks = {item_key(i): classify_hook(i.title) for i in items}
+    ranked = sorted(items, key=lambda i: (-velocity[item_key(i)], item_key(i)))
     clusters, members = build_clusters(items, velocity)
     durations = [i.duration_seconds for i in items]
     leaders = ranked[: max(3, len(ranked) // 4)]
@@ -389,9 +170,9 @@ def analyze_trends(
                 platform=i.platform,
                 external_id=i.external_id,
                 title=i.title,
-                velocity=round(velocity[_key(i)], 3),
-                style=styles[_key(i)],
-                hook_type=hooks[_key(i)],
+                velocity=round(velocity[item_key(i)], 3),
+                style=styles[item_key(i)],
+                hook_type=hooks[item_key(i)],
             )
             for i in ranked[:TOP_TRENDS]
         ],
@@ -399,7 +180,7 @@ def analyze_trends(
         hook_types=dict(sorted(Counter(hooks.values()).items(), key=lambda kv: (-kv[1], kv[0]))),
         duration_stats=duration_stats(durations),
         clusters=clusters,
-        top_hashtags=_ranked_tags(items, velocity, TOP_HASHTAGS),
+        top_hashtags=ranked_tags(items, velocity, TOP_HASHTAGS),
         recommendations=recommendations,
         recommended_style=recommended_style,
         recommended_duration_seconds=min(180, max(5, recommended_seconds)),

@@ -1,4 +1,4 @@
-"""The offline trend analyzer: ranking, classification, clustering, recommendations, checks."""
+"""The offline trend analyzer: ranking, clustering, recommendations, signal, checks."""
 
 from __future__ import annotations
 
@@ -9,12 +9,7 @@ import pytest
 
 from shortgen_assets.defs.resources.trend_sources.sample import SampleTrends
 from shortgen_assets.domain.schemas import Recommendation, TrendItem
-from shortgen_assets.domain.trends.analysis import (
-    analyze_trends,
-    classify_hook,
-    classify_style,
-    report_problems,
-)
+from shortgen_assets.domain.trends.analysis import analyze_trends, report_problems
 from shortgen_assets.domain.trends.velocity import engagement_velocity
 
 NOW = datetime(2025, 6, 12, 12, 0, tzinfo=UTC)
@@ -201,40 +196,6 @@ def test_recommended_duration_follows_the_fastest_videos() -> None:
     report = analyze_trends(fast + slow, NOW)
 
     assert report.recommended_duration_seconds == 15
-
-
-@pytest.mark.parametrize(
-    ("title", "hook"),
-    [
-        ("POV: you finally learned to cook steak", "pov"),
-        ("I tried slugging for 7 nights", "challenge"),
-        ("How to fix a squeaky door hinge", "how-to"),
-        ("5 habits that doubled my focus", "number/list"),
-        ("Stop putting vitamin C on like this", "warning"),
-        ("Rescue kitten transformation: day 1 vs day 60", "reveal"),
-        ("Why are my tomato leaves turning yellow?", "question"),
-        ("storytime: my landlord kept my deposit", "story"),
-        ("Lake Bled at sunrise", "statement"),
-    ],
-)
-def test_hook_types(title: str, hook: str) -> None:
-    assert classify_hook(title) == hook
-
-
-@pytest.mark.parametrize(
-    ("title", "tags", "duration", "style"),
-    [
-        ("How to hang shelves without a stud finder", ["diy"], 40, "tutorial"),
-        ("storytime: my landlord kept my deposit", ["storytime"], 55, "talking-head"),
-        ("5 money rules I wish I knew sooner", [], 40, "text-heavy"),
-        ("Lake Bled at sunrise", ["drone", "cinematic"], 20, "cinematic"),
-        ("I animated my world in Blender", ["3danimation"], 25, "animation"),
-        ("Gym motivation edit", ["gymedit"], 15, "montage"),
-        ("he thinks he's a lap dog", [], 11, "montage"),
-    ],
-)
-def test_style_classification(title: str, tags: list[str], duration: float, style: str) -> None:
-    assert classify_style(item("1", title, tags, duration=duration)) == style
 
 
 def test_report_problems_catch_inconsistent_reports() -> None:
