@@ -193,6 +193,19 @@ def _starter_values(name: str) -> dict[str, Any]:
     }
 
 
+def starter_placeholder(theme: Theme) -> tuple[str, str] | None:
+    """The first field (path, text) still holding `theme new`'s placeholder text, if any: a video
+    would otherwise narrate "The problem X solves, in one sentence." to the theme's audience."""
+    starter = _starter_values(theme.name)
+    fields = {"tagline": theme.tagline, "audience": theme.audience}
+    for r, reference in enumerate(theme.references):
+        for p, point in enumerate(reference.talking_points):
+            fields[f"references[{r}].talking_points[{p}]"] = point
+    placeholders = {starter["tagline"], starter["audience"]}
+    placeholders.update(starter["references"][0]["talking_points"])
+    return next(((path, text) for path, text in fields.items() if text in placeholders), None)
+
+
 def _comment(doc: FieldDoc) -> str:
     facts = "; ".join(part for part in (doc.type, doc.range, f"default {doc.default}") if part)
     return f"{doc.meaning} ({facts})" if doc.meaning else f"({facts})"

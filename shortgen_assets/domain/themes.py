@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from shortgen_assets.domain.brand_kit import KitError, check_brand
 from shortgen_assets.domain.schemas import Theme
+from shortgen_assets.domain.theme_reference import starter_placeholder
 
 MAX_THEME_BYTES = 256 * 1024
 
@@ -115,6 +116,12 @@ def load_theme(path: str | Path) -> Theme:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ThemeError(f"{path}: not valid YAML{where}: {problem}") from None
     theme = parse_theme(data, str(path))
+    placeholder = starter_placeholder(theme)
+    if placeholder is not None:
+        field, text = placeholder
+        raise ThemeError(
+            f"{path}: {field} is still the starter text {text!r}; write your product's own"
+        )
     if theme.brand is not None:
         try:
             check_brand(theme.brand, path.parent)

@@ -112,6 +112,21 @@ def test_theme_new_writes_a_commented_theme_that_checks_and_covers_every_field(
         assert f"{leaf}:" in text, doc.path
         if doc.meaning:
             assert doc.meaning in text, doc.path
+    # Unedited, it names the first placeholder a video would otherwise narrate.
+    code, out, err = cli("theme", "check", str(path))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "tagline is still the starter text 'What Soil Sense does for you" in err
+    starter_lines = {
+        'tagline: "What Soil Sense does for you, in one line."': 'tagline: "Soil moisture, read."',
+        'audience: "Who it is for: their situation and what they want"': 'audience: "Plant owners"',
+        "The problem Soil Sense solves, in one sentence.": "Most plants die from overwatering.",
+        "How Soil Sense solves it, in plain words.": "It pings you when a plant is dry.",
+    }
+    for starter, own in starter_lines.items():
+        path.write_text(path.read_text().replace(starter, own))
+    code, _, err = cli("theme", "check", str(path))
+    assert code == 2 and "references[0].talking_points[2] is still the starter text" in err
+    path.write_text(path.read_text().replace("A proof: a number, a customer or a result.", "Ok."))
     code, out, err = cli("theme", "check", str(path))
     assert code == 0, err
     assert out.startswith(f"ok: {path}: theme 'soil-sense', 30 s montage videos for Soil Sense")
