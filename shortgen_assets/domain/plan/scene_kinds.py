@@ -115,9 +115,21 @@ def _match(scenes: list[Scene], heard: list[str], brand: Brand) -> list[Scene]:
         if i in placed:
             scenes[i] = _show(scenes[i], brand, placed[i])
         elif number := NUMBER.search(heard[i]):
-            phrase = " ".join(heard[i][number.start() :].split()[:3]).strip(".,;:!?")
-            scenes[i] = scenes[i].model_copy(update={"kind": "kinetic_text", "text": phrase[:60]})
+            phrase = number_phrase(heard[i][number.start() :])
+            scenes[i] = scenes[i].model_copy(update={"kind": "kinetic_text", "text": phrase})
     return scenes
+
+
+def number_phrase(text: str) -> str:
+    """The number at the start of `text` and the words that say what it counts ("80 percent",
+    "25 minutes"), ending before a small word or at a clause: a card reads as one fact."""
+    words = text.split()[:3]
+    phrase = [words[0]]
+    for word in words[1:]:
+        if phrase[-1][-1] in ".,;:!?" or word.casefold().strip(".,;:!?") in STOPWORDS:
+            break
+        phrase.append(word)
+    return " ".join(phrase).strip(".,;:!?")[:60]
 
 
 def _top_up(scenes: list[Scene], brand: Brand) -> list[Scene]:

@@ -233,6 +233,11 @@ def _encode_still(still: Image.Image, chain: str, out: Path, frames: int, fps: i
     return out
 
 
+# Where a kinetic card's text sits (a fraction of the free height), by caption position: above
+# centred captions, below top ones.
+KINETIC_TOP = {"bottom": 0.42, "center": 0.2, "top": 0.55}
+
+
 def kinetic_text(scene: Scene, look: KitLook, out: Path, frames: int, size: tuple[int, int, int]):
     """A talking point or number that slides in over the palette and settles."""
     width, height, fps = size
@@ -245,7 +250,8 @@ def kinetic_text(scene: Scene, look: KitLook, out: Path, frames: int, size: tupl
         graph = (
             f"[0:v]format=yuv420p,setsar=1,{_hold(frames, fps)}[bg];"
             f"[1:v]format=yuva420p,{_hold(frames, fps)}[tx];"
-            f"[bg][tx]overlay=x='(W-w)/2+{slide}':y='(H-h)*0.42':format=yuv420[out]"
+            f"[bg][tx]overlay=x='(W-w)/2+{slide}':y='(H-h)*{KINETIC_TOP[look.caption_position]}'"
+            ":format=yuv420[out]"
         )
         with atomic_output(out) as tmp:
             args = ["-i", str(bg), "-i", str(words), "-filter_complex", graph, "-map", "[out]"]

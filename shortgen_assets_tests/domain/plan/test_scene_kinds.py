@@ -11,6 +11,7 @@ from shortgen_assets.domain.plan.scene_kinds import (
     assign_scene_kinds,
     kit_problems,
     kit_share,
+    number_phrase,
 )
 from shortgen_assets.domain.plan.summaries import plan_markdown
 from shortgen_assets.domain.themes import load_theme
@@ -77,3 +78,17 @@ def test_the_plan_summary_says_what_each_scene_shows() -> None:
     plan = assign_scene_kinds(build_plan(THEME, make_report()), THEME)
     summary = plan_markdown(plan)
     assert "| end_card |" in summary and "(kit item 0)" in summary
+
+
+@pytest.mark.parametrize(
+    ("heard", "card"),
+    [
+        ("80 percent in three months.", "80 percent"),
+        ("25 minutes of deep focus", "25 minutes"),
+        ("3x faster, every single day", "3x faster"),
+        ("1,200 plants watered", "1,200 plants watered"),
+        ("ten.", "ten"),
+    ],
+)
+def test_a_kinetic_card_shows_the_number_and_what_it_counts(heard: str, card: str) -> None:
+    assert number_phrase(heard) == card

@@ -196,5 +196,16 @@ def test_every_scene_kind_keeps_captions_overlays_and_its_own_text_in_the_safe_z
     left, top, right, bottom = changed or (0, 0, 0, 0)
     assert safe.x <= left and right <= safe.right and safe.y <= top and bottom <= safe.bottom
     [cta] = [o.box for o in result.overlays if o.kind == "cta"]
-    for _, y, _, h in [cta, result.caption_box or (0, 0, 0, 0)]:
+    _, caption_y, _, caption_h = result.caption_box or (0, 0, 0, 0)
+    for _, y, _, h in [cta, (0, caption_y, 0, caption_h)]:
         assert bottom <= y or y + h <= top, f"the end card's logo and name under a box at {y}"
+    # The kinetic card's settled text (its last frame against its first, before it slides in).
+    frames = [tmp_path / "kinetic_first.png", tmp_path / "kinetic_last.png"]
+    run_ffmpeg(["-i", str(clips[3].path), "-frames:v", "1", str(frames[0])], what="first")
+    run_ffmpeg(["-sseof", "-0.1", "-i", str(clips[3].path), "-frames:v", "1", str(frames[1])],
+               what="last")  # fmt: skip
+    first, last = (Image.open(f).convert("L") for f in frames)
+    diff = ImageChops.difference(first, last).point(lambda v: 255 if v > 40 else 0)
+    _, text_top, _, text_bottom = diff.getbbox() or (0, 0, 0, 0)
+    assert text_bottom > text_top, "the kinetic card shows no text"
+    assert text_bottom <= caption_y or caption_y + caption_h <= text_top
