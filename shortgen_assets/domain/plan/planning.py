@@ -55,6 +55,7 @@ FLOOR_WORDS_PER_SECOND = 2.2  # top up below this: well inside the 2.0 check
 MIN_FRAGMENT_UNITS = 4.0
 SCENE_MIN_SECONDS, SCENE_MAX_SECONDS = 3.0, 6.0
 OVERLAY_SECONDS = 3.0
+OVERLAY_MAX_CHARS = 90  # about three lines on a panel; longer copy is cut at a word with "…"
 MAX_CYCLES = 12
 
 REPEAT_PREFIXES = ("Remember:", "Once more:", "The key point:")
@@ -309,19 +310,18 @@ def build_overlays(theme: Theme, hook: str) -> list[TextOverlay]:
     overlays = [
         TextOverlay(text=trim_chars(hook, 60), start=0.0, end=span, position=away, style="hook"),
         TextOverlay(
-            text=trim_chars(theme.call_to_action, 60),
+            text=trim_chars(theme.call_to_action, OVERLAY_MAX_CHARS),
             start=round(seconds - span, 2),
             end=seconds,
             position=cta_position,
             style="cta",
         ),
     ]
-    if seconds >= 12:
+    # A tagline is the brand's own words: shown whole or not at all (it is narrated anyway).
+    if seconds >= 12 and len(theme.tagline) <= OVERLAY_MAX_CHARS:
         start = round(0.45 * seconds, 2)
         end = round(min(start + OVERLAY_SECONDS, seconds - span), 2)
-        callout = TextOverlay(
-            text=trim_chars(theme.tagline, 60), start=start, end=end, position=away
-        )
+        callout = TextOverlay(text=theme.tagline, start=start, end=end, position=away)
         overlays.insert(1, callout)
     return overlays
 

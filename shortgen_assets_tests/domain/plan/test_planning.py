@@ -327,3 +327,15 @@ def test_cjk_and_rtl_plans_keep_their_script() -> None:
     assert "抹茶ラテ工房" in cjk.hook_text and "抹茶" in cjk.hashtags
     assert "قهوة_عربية" in arabic.hashtags and "قهوة الصباح" in arabic.hook_text
     assert arabic.voiceover_sentences[-1] == "تابعنا للمزيد."
+
+
+def test_the_tagline_callout_shows_the_brands_words_whole_or_not_at_all() -> None:
+    tagline = "A soil sensor that tells you exactly when each plant needs water."  # 66 characters
+    theme = THEMES["default"].model_copy(update={"tagline": tagline})
+    callouts = [
+        o.text for o in build_plan(theme, make_report()).text_overlays if o.style == "callout"
+    ]
+    assert callouts == [tagline]
+    long = theme.model_copy(update={"tagline": tagline * 2})
+    styles = [o.style for o in build_plan(long, make_report()).text_overlays]
+    assert styles == ["hook", "cta"]
