@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shortgen_assets.db.models import Media, Script, Trend, TrendObservation, TrendReportRow
@@ -50,6 +49,8 @@ def _upsert_catalogue(
 
     Rows go in key order, so two Postgres transactions lock overlapping rows in the same order.
     """
+    from sqlalchemy.dialects import postgresql, sqlite  # only the trends stage upserts
+
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     rows = [
         {

@@ -14,7 +14,6 @@ from pathlib import Path
 from dagster import AssetKey, DagsterInstance, Definitions, RunsFilter
 from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
 from dagster._core.definitions.events import AssetKeyPartitionKey
-from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
 from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES, DagsterRun
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -61,6 +60,9 @@ def renders_in_flight(
     ]
     if asset_graph is None:
         return found
+    # Dagster's backfill machinery costs 0.1 s to import; the definitions load without it.
+    from dagster._core.execution.backfill import BulkActionsFilter, BulkActionStatus
+
     backfills = instance.get_backfills(
         filters=BulkActionsFilter(statuses=[BulkActionStatus.REQUESTED])
     )

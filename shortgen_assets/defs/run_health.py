@@ -10,11 +10,11 @@ run without the daemon (demo, retry, doctor).
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 from dataclasses import dataclass
 
-import psutil
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.launcher import CheckRunHealthResult, DefaultRunLauncher, WorkerStatus
 from dagster._core.storage.dagster_run import DagsterRun
@@ -76,7 +76,7 @@ def _exit(died: re.Match[str]) -> str:
 
 def worker_tags() -> dict[str, str]:
     """Tags naming this process as the run's worker, for runs executed in a command's process."""
-    return {WORKER_PID_TAG: str(psutil.Process().pid), WORKER_HOST_TAG: socket.gethostname()}
+    return {WORKER_PID_TAG: str(os.getpid()), WORKER_HOST_TAG: socket.gethostname()}
 
 
 def _pid_from_events(instance: DagsterInstance, run_id: str) -> int | None:
@@ -122,6 +122,8 @@ def _running_step(instance: DagsterInstance, run_id: str) -> str | None:
 
 
 def worker_alive(pid: int, run_started_at: float | None) -> bool:
+    import psutil  # only when a run is in flight: `jobs` and `show` open the instance without it
+
     try:
         process = psutil.Process(pid)
         created, status = process.create_time(), process.status()
