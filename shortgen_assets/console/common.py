@@ -75,10 +75,13 @@ def _user_errors() -> tuple[type[Exception], ...]:
 def instance(settings: Settings, *, for_runs: bool = True) -> DagsterInstance:
     """The project's instance; for launching runs, with the configured pool limits applied
     (a command that only reads skips writing them)."""
+    import gc
+
     from dagster import DagsterInstance
 
     from shortgen_assets.settings import prepare_dagster_home
 
+    gc.freeze()  # Dagster's objects, out of GC scans while its storage loads: see defs/__init__.py
     prepare_dagster_home(settings)
     dagster_instance = DagsterInstance.get()
     _recover_dead_runs(settings, dagster_instance)

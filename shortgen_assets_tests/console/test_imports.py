@@ -1,8 +1,9 @@
 """What each entry point loads, checked in fresh processes (sys.modules, not timings).
 
 `shortgen --help` must answer without Dagster; commands that read the instance load Dagster but
-never the definitions; the definitions load without scikit-learn/scipy (clustering imports them),
-piper-tts/onnxruntime (narration imports them) or Alembic (loaded for a database behind only).
+never the definitions nor any vendor's HTTP or media stack; the definitions load without
+scikit-learn/scipy (clustering imports them), piper-tts/onnxruntime (narration imports them), httpx
+(imported where a request is made) or Alembic (loaded for a database behind only).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ watched = (
     "shortgen_assets.domain.schemas",  # the pipeline's pydantic models: no listing needs them
     "sklearn",
     "scipy",
+    "numpy",
+    "PIL",
+    "httpx",
 )
 print("LOADED", " ".join(name for name in watched if name in sys.modules))
 """
@@ -64,7 +68,7 @@ def test_jobs_and_show_load_dagster_but_not_the_definitions(installation: Settin
         assert loaded_by(*args) == {"dagster", "sqlalchemy"}, args
 
 
-@pytest.mark.parametrize("module", ["sklearn", "scipy", "piper", "onnxruntime", "alembic"])
+@pytest.mark.parametrize("module", ["sklearn", "scipy", "piper", "onnxruntime", "alembic", "httpx"])
 def test_the_definitions_load_without(module: str) -> None:
     code = f"import shortgen_assets.definitions, sys; assert {module!r} not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
@@ -80,4 +84,9 @@ def test_a_migrated_database_is_opened_without_alembic(installation: Settings) -
         f"get_engine({installation.app_database_url!r}); "
         "assert 'alembic' not in sys.modules"
     )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_the_definitions_keep_dagsters_objects_out_of_gc_scans() -> None:
+    code = "import gc, shortgen_assets.definitions; assert gc.get_freeze_count() > 50_000"
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
