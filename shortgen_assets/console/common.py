@@ -75,13 +75,13 @@ def _user_errors() -> tuple[type[Exception], ...]:
 def instance(settings: Settings, *, for_runs: bool = True) -> DagsterInstance:
     """The project's instance; for launching runs, with the configured pool limits applied
     (a command that only reads skips writing them)."""
-    import gc
-
     from dagster import DagsterInstance
 
+    # The package's first import in a process freezes Dagster's objects out of GC scans, which
+    # makes loading the instance's storage cheaper (see shortgen_assets/defs/__init__.py).
+    import shortgen_assets.defs  # noqa: F401
     from shortgen_assets.settings import prepare_dagster_home
 
-    gc.freeze()  # Dagster's objects, out of GC scans while its storage loads: see defs/__init__.py
     prepare_dagster_home(settings)
     dagster_instance = DagsterInstance.get()
     _recover_dead_runs(settings, dagster_instance)
