@@ -23,8 +23,9 @@ from shortgen_assets.db.models import Job, Publication, Video
 from shortgen_assets.db.repository import request_jobs
 from shortgen_assets.db.session import session_scope
 from shortgen_assets.definitions import build_definitions
-from shortgen_assets.defs.launch import materialize_job
+from shortgen_assets.defs.launch import RunOutcome, materialize_job
 from shortgen_assets.defs.reviews import review_run_config
+from shortgen_assets.domain.publish.review import Decision
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import Settings
 from shortgen_assets_tests.conftest import DEFAULT_THEME, install, theme_file
@@ -85,6 +86,20 @@ def snapshot(world: World, job_id: int) -> tuple[tuple, list[str]]:
     return (video.status, video.path, video.reviewer, job_status(world, job_id)), files
 
 
+def launch_review(
+    world: World, job_id: int, video_id: int, decision: Decision, reviewer: str, note: str = ""
+) -> RunOutcome:
+    """The review as the UI launches it: a `review_video` run with the decision as config."""
+    return materialize_job(
+        world.defs,
+        world.instance,
+        job_id,
+        stages=["review"],
+        job_name="review_video",
+        run_config=review_run_config(video_id, decision, reviewer, note),
+    )
+
+
 def test_approve_from_cli_then_second_decisions_are_refused(world: World) -> None:
     job_id = world.approve_me
     before = video_of(world, job_id)
@@ -124,28 +139,14 @@ def test_moved_file_is_refused_then_reject_from_a_launched_run(world: World) -> 
     unchanged = snapshot(world, job_id)
     code, _, err = cli("approve", str(job_id))
     assert code == 2 and "file is missing" in err
-    launched = materialize_job(
-        world.defs,
-        world.instance,
-        job_id,
-        stages=["review"],
-        job_name="review_video",
-        run_config=review_run_config(video.id, "approve", "ui", ""),
-    )
+    launched = launch_review(world, job_id, video.id, "approve", "ui")
     assert not launched.success and "file is missing" in launched.steps[0].message
     assert snapshot(world, job_id) == unchanged
 
     shutil.move(hidden, video.path)
     code, _, err = cli("reject", str(job_id))
     assert code == 2 and "needs a note" in err
-    launched = materialize_job(
-        world.defs,
-        world.instance,
-        job_id,
-        stages=["review"],
-        job_name="review_video",
-        run_config=review_run_config(video.id, "reject", "lee", "off-brand colours"),
-    )
+    launched = launch_review(world, job_id, video.id, "reject", "lee", "off-brand colours")
     assert launched.success
     after = video_of(world, job_id)
     assert after.status == "rejected" and after.review_note == "off-brand colours"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, DagsterInstance, Definitions
 from sqlalchemy import update
 
 from shortgen_assets.db.models import Media, Script, TrendReportRow, Video
@@ -20,15 +20,24 @@ from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.settings import Settings
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_video_costs_are_the_cost_columns_of_its_rows(
+@pytest.fixture
+def upstream(
     installation: Settings, instance: DagsterInstance, quick_theme: Path
-) -> None:
+) -> tuple[Definitions, int]:
+    """A queued job whose stages up to `footage` are materialized: `video` is next."""
     with session_scope(installation.app_database_url) as session:
         [job_id] = request_jobs(session, load_theme(quick_theme), quick_theme, status="queued")
     defs = build_definitions(installation)
-    upstream = ["trends", "trend_report", "script", "voiceover", "footage"]
-    assert materialize_job(defs, instance, job_id, upstream).success
+    stages = ["trends", "trend_report", "script", "voiceover", "footage"]
+    assert materialize_job(defs, instance, job_id, stages).success
+    return defs, job_id
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_video_costs_are_the_cost_columns_of_its_rows(
+    installation: Settings, instance: DagsterInstance, upstream: tuple[Definitions, int]
+) -> None:
+    defs, job_id = upstream
     # What paid providers would have recorded; the offline ones cost nothing.
     with session_scope(installation.app_database_url) as session:
         session.execute(update(TrendReportRow).values(cost_usd=0.01))
@@ -56,13 +65,9 @@ def _dead_pid() -> int:
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_the_next_render_removes_a_dead_renders_leftovers(
-    installation: Settings, instance: DagsterInstance, quick_theme: Path
+    installation: Settings, instance: DagsterInstance, upstream: tuple[Definitions, int]
 ) -> None:
-    with session_scope(installation.app_database_url) as session:
-        [job_id] = request_jobs(session, load_theme(quick_theme), quick_theme, status="queued")
-    defs = build_definitions(installation)
-    upstream = ["trends", "trend_report", "script", "voiceover", "footage"]
-    assert materialize_job(defs, instance, job_id, upstream).success
+    defs, job_id = upstream
     dead = _dead_pid()
     review = installation.output_dir / "review" / f"job-{job_id}"
     review.mkdir(parents=True, exist_ok=True)
