@@ -18,8 +18,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psutil
-
 PARTIAL_MARK = ".partial"
 SCRATCH_PREFIX = "shortgen-"
 HIDDEN_SCRATCH_PREFIX = ".shortgen-"
@@ -62,6 +60,8 @@ def _is_ours(path: Path) -> bool:
 def _owner_gone(path: Path, now: float) -> bool:
     owner = _OWNER.search(path.name)
     if owner:
+        import psutil  # only when sweeping leftovers: the definitions import this module
+
         return not psutil.pid_exists(int(owner.group(1)))
     try:
         return now - path.stat().st_mtime > LEGACY_MAX_AGE_SECONDS
