@@ -5,7 +5,8 @@ which load on a shared host moves less), measured in one run and interleaved rou
 load hits each command alike:
 
 - references: `python -c pass`, `python -c "import dagster"` and opening the project's Dagster
-  instance and nothing else (`DagsterInstance.get()`: what `jobs` and `show` cannot avoid);
+  instance and nothing else (`DagsterInstance.get()`: what `jobs` and `show` cannot avoid), plainly
+  and as shortgen does it, with Dagster's objects frozen out of GC scans first;
 - `shortgen --help`, `shortgen jobs --json`, `shortgen show 1`;
 - `python -c "import shortgen_assets.definitions"` (what every run worker and code server does).
 
@@ -14,7 +15,8 @@ before timing starts. Python writes its bytecode cache into the same folder (PYT
 even where PYTHONDONTWRITEBYTECODE is set) and every command runs once untimed, so the figures are
 those of an installed project, not of compiling its sources on every start.
 Targets (issue 11): --help <= 0.3 s; jobs and show <= import dagster + 0.3 s; definitions <=
-import dagster + 0.8 s. For jobs and show it also prints the CPU they add over opening the instance.
+import dagster + 0.8 s. For jobs and show it also prints the CPU they add over opening the instance
+the way they do (GC frozen): what shortgen itself costs.
 
     .venv/bin/python benchmarks/cli.py [--runs 7]
 """
@@ -43,6 +45,12 @@ REFERENCES = {
         PYTHON,
         "-c",
         "from dagster import DagsterInstance; DagsterInstance.get().get_runs(limit=1)",
+    ],
+    # The same as shortgen opens it: Dagster's objects frozen out of GC scans first (defs/__init__).
+    "open instance, GC frozen": [
+        PYTHON,
+        "-c",
+        "import gc, dagster; gc.freeze(); dagster.DagsterInstance.get().get_runs(limit=1)",
     ],
 }
 MEASURED = {
@@ -109,13 +117,11 @@ def report(figures: dict[str, tuple[float, float]], runs: int) -> bool:
     medians = {name: wall for name, (wall, _) in figures.items()}
     base = medians["python -c pass"]
     for name in REFERENCES:
-        print(f"  {name:<22} {medians[name]:6.3f} s  (CPU {figures[name][1]:.3f} s)")
-    opening = medians["open dagster instance"] - medians["import dagster"]
-    opening_cpu = figures["open dagster instance"][1] - figures["import dagster"][1]
-    print(
-        f"  (opening the instance costs {opening:+.3f} s, CPU {opening_cpu:+.3f} s,"
-        " over import dagster by itself)"
-    )
+        print(f"  {name:<24} {medians[name]:6.3f} s  (CPU {figures[name][1]:.3f} s)")
+    for opened in ("open dagster instance", "open instance, GC frozen"):
+        wall = medians[opened] - medians["import dagster"]
+        cpu = figures[opened][1] - figures["import dagster"][1]
+        print(f"  ({opened}: {wall:+.3f} s, CPU {cpu:+.3f} s, over import dagster)")
     met = True
     for name, (reference, allowed) in TARGETS.items():
         seconds = medians[name]
@@ -128,12 +134,12 @@ def report(figures: dict[str, tuple[float, float]], runs: int) -> bool:
             against = f"{delta:+.3f} s (CPU {cpu_delta:+.3f} s) vs {reference}"
             against += f" (target <= +{allowed:.1f} s)"
             if name in INSTANCE_READERS:
-                over = figures[name][1] - figures["open dagster instance"][1]
-                against += f"; CPU {over:+.3f} s over opening the instance"
+                over = figures[name][1] - figures["open instance, GC frozen"][1]
+                against += f"; CPU {over:+.3f} s over opening the instance (GC frozen)"
         ok = seconds <= limit
         met &= ok
         print(
-            f"  {name:<22} {seconds:6.3f} s  (CPU {figures[name][1]:.3f} s)  "
+            f"  {name:<24} {seconds:6.3f} s  (CPU {figures[name][1]:.3f} s)  "
             f"{seconds / base:5.1f}x python  {against}  {'ok' if ok else 'MISSED'}"
         )
     return met
