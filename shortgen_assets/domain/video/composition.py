@@ -19,7 +19,7 @@ from PIL import Image, ImageOps
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from shortgen_assets.domain.audio.soundtrack import Soundtrack, build_soundtrack
-from shortgen_assets.domain.media import MediaError, measure_loudness, probe, run_ffmpeg
+from shortgen_assets.domain.media import MediaError, probe, run_ffmpeg
 from shortgen_assets.domain.schemas import CaptionStyle, Footage, Narration, Palette, ProductionPlan
 from shortgen_assets.domain.scratch import scratch_dir, temp_sibling
 from shortgen_assets.domain.standards import LUFS_TARGET
@@ -37,6 +37,7 @@ from shortgen_assets.domain.video.captions import (
     render_overlay,
     safe_area,
 )
+from shortgen_assets.domain.video.delivery import hold_true_peak
 from shortgen_assets.domain.video.transitions import ConcatEntry, joined_footage
 
 OVERLAY_FADE_S = 0.3
@@ -334,13 +335,23 @@ def compose(request: CompositionRequest) -> ComposedVideo:
                 encode_args = (request, background, track, overlays, soundtrack, duration)
                 _timed(timings, "encode", _encode, *encode_args, video_temp)
                 thumb.result()
+            loudness = _timed(
+                timings,
+                "verify",
+                hold_true_peak,
+                video_temp,
+                soundtrack.path,
+                duration=duration,
+                bitrate=request.audio_bitrate,
+                work=work,
+                target_lufs=request.target_lufs,
+            )
             os.replace(video_temp, out)  # both files appear only when both are complete
             os.replace(thumb_temp, thumbnail)
         finally:
             video_temp.unlink(missing_ok=True)
             thumb_temp.unlink(missing_ok=True)
     info = probe(out)
-    loudness = _timed(timings, "verify", measure_loudness, out)
     timings["total"] = round(time.perf_counter() - started, 3)
     return ComposedVideo(
         video_path=out,
