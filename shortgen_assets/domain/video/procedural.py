@@ -143,6 +143,14 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 
 Graph = tuple[list[str], str]
+
+
+def _repeat(fps: int) -> str:
+    """An image input decoded once and repeated as a `fps` stream (an input `-loop 1` decodes
+    the file again for every frame, which cost more than the motif's own drawing)."""
+    return f"loop=loop=-1:size=1:start=0,setpts=N/({fps}*TB)"
+
+
 GRADIENT_TYPES = ("linear", "radial", "circular", "spiral")
 
 
@@ -163,12 +171,14 @@ def _gradient_flow(r: Recipe, scratch: Path, ww: int, wh: int, fps: int, seconds
 def _aurora(r: Recipe, scratch: Path, ww: int, wh: int, fps: int, seconds: float) -> Graph:
     bg, a, b, c = (_hex(x) for x in r.colours)
     layer = "gradients=s={w}x{h}:r={fps}:c0={c0}:c1={c1}:c2={c2}:nb_colors=3:type={t}:speed={s}"
+    # gradients draws random colour points unless seeded: seeded, equal recipes look equal
     first = layer.format(
         w=ww, h=wh, fps=fps, c0=bg, c1=a, c2=bg, t="linear", s=f"{0.02 * r.speed:.4f}"
     )
     second = layer.format(
         w=ww, h=wh, fps=fps, c0=bg, c1=b, c2=c, t="radial", s=f"{0.013 * r.speed:.4f}"
     )
+    first, second = f"{first}:seed={r.seed}", f"{second}:seed={r.seed + 1}"
     mode = ("screen", "lighten", "addition", "screen")[r.variant]
     return [], f"{first}[a];{second}[b];[a][b]blend=all_mode={mode},gblur=sigma={ww / 40:.1f}"
 
@@ -181,13 +191,14 @@ def _bokeh(r: Recipe, scratch: Path, ww: int, wh: int, fps: int, seconds: float)
     base = _hex(r.colours[0])
     chain = (
         f"gradients=s={ww}x{wh}:r={fps}:c0={base}:c1={_hex(r.colours[1])}:nb_colors=2:"
-        f"speed={0.006 * r.speed:.4f}:type=linear,colorlevels=romax=0.75:gomax=0.75:bomax=0.75[bg0]"
+        f"speed={0.006 * r.speed:.4f}:type=linear:seed={r.seed},"
+        "colorlevels=romax=0.75:gomax=0.75:bomax=0.75[bg0]"
     )
     for i in range(count):
         size = int(min(ww, wh) * rng.uniform(0.12, 0.34)) // 2 * 2
         sprite = scratch / f"disc{i}.png"
         _disc(r.colours[1 + i % 3], size, rng.uniform(0.35, 0.8)).save(sprite)
-        inputs += ["-loop", "1", "-framerate", str(fps), "-i", str(sprite)]
+        inputs += ["-i", str(sprite)]  # one frame: overlay repeats it (eof_action=repeat)
         x0, y0 = rng.uniform(0, ww), rng.uniform(0, wh)
         rise = wh * rng.uniform(0.05, 0.16) * r.speed
         sway, phase = ww * rng.uniform(0.02, 0.08), rng.uniform(0, 2 * math.pi)
@@ -217,7 +228,7 @@ def _zoom_shapes(r: Recipe, scratch: Path, ww: int, wh: int, fps: int, seconds: 
     direction = (1, -1)[r.variant % 2]
     x = f"(iw-iw/zoom)/2+{direction}*(iw-iw/zoom)/2*sin(on/{frames}*PI/2)"
     zoom = f"zoompan=z='1+{rate:.6f}*on':x='{x}':y='(ih-ih/zoom)/2':d=1:s={ww}x{wh}:fps={fps}"
-    return ["-loop", "1", "-framerate", str(fps), "-i", str(image)], f"[0:v]{zoom}"
+    return ["-i", str(image)], f"[0:v]{_repeat(fps)},{zoom}"
 
 
 def _shape_field(r: Recipe, width: int, height: int) -> Image.Image:
@@ -264,7 +275,7 @@ def _stripes(r: Recipe, scratch: Path, ww: int, wh: int, fps: int, seconds: floa
     step_x, step_y = ((1, 1), (-1, 1), (1, 0), (0, -1))[r.variant]
     speed = max(1, round(2 * r.speed))
     scroll = f"scroll=h={step_x * speed / ww:.6f}:v={step_y * speed / wh:.6f}"
-    return ["-loop", "1", "-framerate", str(fps), "-i", str(tile)], f"[0:v]{scroll}"
+    return ["-i", str(tile)], f"[0:v]{_repeat(fps)},{scroll}"
 
 
 def _band_tile(r: Recipe, width: int, height: int) -> Image.Image:
