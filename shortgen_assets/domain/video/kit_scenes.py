@@ -5,13 +5,14 @@ source image exactly once, to the size it is shown at, and lays it over a blurre
 (never stretched, never cropped through the subject); ffmpeg then only pans, zooms or slides that
 one prepared frame (`loop` repeats a decoded frame, `zoompan` repeats its single input), so a
 4000x3000 photo costs one resize, not one per frame. That frame is converted to yuv420p before it
-is repeated, so panning is a crop (no per-frame colour conversion) and zooming scales half the
-bytes of RGB. A brand clip is trimmed and fitted over its
-own blurred fill in the same way.
+is repeated, so a product shot's pan is a crop (no per-frame colour conversion or scaling); only a
+screenshot zooms, scaling half the bytes of RGB per frame. A brand clip is trimmed and fitted
+over its own blurred fill in the same way.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,10 +84,12 @@ def _even(value: float) -> int:
 
 
 def _open(path: Path, box: tuple[int, int]) -> Image.Image:
-    """The image decoded at the smallest size that still covers `box` (JPEG draft, then one
-    reducing resize), converted to RGBA."""
+    """The image decoded at the smallest size that still covers its largest fit inside `box`,
+    the size it is shown at (a JPEG's draft: a 4000x3000 photo shown 956 pixels wide decodes at
+    1000x750), converted to RGBA."""
     image = Image.open(path)
-    image.draft("RGB", box)
+    scale = min(box[0] / image.width, box[1] / image.height)
+    image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
     return image.convert("RGBA")
 
 
@@ -123,21 +126,22 @@ def _paste_centre(canvas: Image.Image, item: Image.Image, centre_y: float) -> No
 def product_still(source: Path, size: tuple[int, int]) -> Image.Image:
     """The product image over a blurred fill of itself, on a frame MARGIN times the video."""
     w, h = size
-    image = _open(source, size)
+    box = (round(w * SUBJECT_BOX[0]), round(h * SUBJECT_BOX[1]))
+    image = _open(source, box)
     canvas = _fill(image, size)
-    subject = _contain(image, (round(w * SUBJECT_BOX[0]), round(h * SUBJECT_BOX[1])))
+    subject = _contain(image, box)
     _paste_centre(canvas, subject, 0.47)
     return canvas
 
 
 def phone_still(source: Path, size: tuple[int, int]) -> Image.Image:
     """The screenshot inside a phone: bezel, rounded screen, over a blurred fill of the screen."""
-    h = size[1]
-    screen = _open(source, size)
-    canvas = _fill(screen, size)
-    phone_h = round(h * PHONE_HEIGHT)
+    phone_h = round(size[1] * PHONE_HEIGHT)
     bezel = max(4, phone_h // 45)
-    shown = _contain(screen, (round(phone_h * 0.5), phone_h - 2 * bezel))
+    box = (round(phone_h * 0.5), phone_h - 2 * bezel)
+    screen = _open(source, box)
+    canvas = _fill(screen, size)
+    shown = _contain(screen, box)
     body = Image.new("RGBA", (shown.width + 2 * bezel, shown.height + 2 * bezel), (0, 0, 0, 0))
     draw = ImageDraw.Draw(body)
     radius = body.width // 8
@@ -187,7 +191,7 @@ def end_card_still(look: KitLook, size: tuple[int, int]) -> Image.Image:
     logo = None
     if look.logo is not None:
         box = (round(w * 0.42), round(h * (0.2 if look.caption_position == "bottom" else 0.14)))
-        logo = _contain(_open(look.logo, size), box)
+        logo = _contain(_open(look.logo, box), box)
     gap = round(h * 0.02)
     if look.caption_position == "bottom":
         logo_top = round(h * 0.25 - (logo.height / 2 if logo else 0))
@@ -209,16 +213,20 @@ def _hold(frames: int, fps: int) -> str:
 
 
 def _motion(scene: Scene, frames: int, width: int, height: int, fps: int) -> str:
-    """A slow pan (alternating direction) or zoom over the prepared MARGIN-sized frame."""
+    """A screenshot's slow zoom; a product shot's slow pan across the prepared MARGIN-sized
+    frame (left, right or diagonal by scene): a crop of the one repeated frame per output frame,
+    where a zoom would rescale the whole frame every frame."""
     last = max(1, frames - 1)
-    if scene.kind == "screenshot" or scene.scene_number % 3 == 0:
+    if scene.kind == "screenshot":
         zoom = f"1+{MARGIN - 1:.3f}*on/{last}"
         return (
             f"zoompan=z='{zoom}':d={frames}:x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':"
             f"s={width}x{height}:fps={fps}"
         )
-    x = f"(iw-ow)*n/{last}" if scene.scene_number % 2 else f"(iw-ow)*(1-n/{last})"
-    return f"{_hold(frames, fps)},crop={width}:{height}:x='{x}':y='(ih-oh)/2'"
+    pan = scene.scene_number % 3  # 1: left to right, 2: right to left, 0: diagonal
+    x = f"(iw-ow)*(1-n/{last})" if pan == 2 else f"(iw-ow)*n/{last}"
+    y = f"(ih-oh)*n/{last}" if pan == 0 else "(ih-oh)/2"
+    return f"{_hold(frames, fps)},crop={width}:{height}:x='{x}':y='{y}'"
 
 
 def _encode_still(still: Image.Image, chain: str, out: Path, frames: int, fps: int, what: str):
