@@ -24,7 +24,8 @@ from shortgen_assets.domain.video.captions import (
     Phrase,
     TextLook,
     anchor_box,
-    draw_block,
+    draw_backing,
+    draw_fills,
     layout_text,
     render_overlay,
     safe_area,
@@ -166,9 +167,11 @@ def build_caption_track(
 
 
 def _draw_states(entries, blocks, boxes, strip: Box, out_dir: Path) -> dict[tuple, Path]:
-    """One PNG per distinct image key used by the timeline (phrase, active word, fade alpha)."""
+    """One image per distinct image key used by the timeline (phrase, active word, fade alpha);
+    a phrase's backing and strokes are drawn once and copied under each state's fills."""
     paths: dict[tuple, Path] = {}
     drawn: dict[tuple, Image.Image] = {}
+    backing: dict[int, Image.Image] = {}
     for key, _ in entries:
         if key in paths:
             continue
@@ -180,9 +183,13 @@ def _draw_states(entries, blocks, boxes, strip: Box, out_dir: Path) -> dict[tupl
             if (index, active) not in drawn:
                 if any(phrase != index for phrase, _ in drawn):
                     drawn.clear()  # phrases come in order: keep only this phrase's states
-                canvas = Image.new("RGBA", (strip.width, strip.height), (0, 0, 0, 0))
-                box = boxes[index]
-                draw_block(canvas, blocks[index], (box.x - strip.x, box.y - strip.y), active)
+                    backing.clear()
+                origin = (boxes[index].x - strip.x, boxes[index].y - strip.y)
+                if index not in backing:
+                    backing[index] = Image.new("RGBA", (strip.width, strip.height), (0, 0, 0, 0))
+                    draw_backing(backing[index], blocks[index], origin)
+                canvas = backing[index].copy()
+                draw_fills(canvas, blocks[index], origin, active)
                 drawn[(index, active)] = canvas
             image = drawn[(index, active)]
             image = image if alpha >= 1.0 else _faded(image, alpha)

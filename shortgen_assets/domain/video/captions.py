@@ -232,6 +232,13 @@ def draw_block(
 ) -> None:
     """Draw the block at `origin`: its backing box, every stroke, then fills, so strokes never
     cover text."""
+    draw_backing(canvas, block, origin)
+    draw_fills(canvas, block, origin, active_word)
+
+
+def draw_backing(canvas: Image.Image, block: TextBlock, origin: tuple[int, int]) -> None:
+    """The block's backing box and every word's stroke: the same in each highlight state, so a
+    caption track draws it once per phrase and copies it."""
     draw = ImageDraw.Draw(canvas)
     look, (ox, oy) = block.look, origin
     if look.box_colour:
@@ -244,6 +251,17 @@ def draw_block(
             block.shaper.draw(
                 draw, *xy, word.text, look.stroke_colour, look.stroke_width, look.stroke_colour
             )
+
+
+def draw_fills(
+    canvas: Image.Image,
+    block: TextBlock,
+    origin: tuple[int, int],
+    active_word: int | None = None,
+) -> None:
+    """Every word's fill over the backing, the active one in the highlight colour."""
+    draw = ImageDraw.Draw(canvas)
+    look, (ox, oy) = block.look, origin
     for index, word in enumerate(block.words):
         colour = look.highlight_colour if index == active_word else look.colour
         block.shaper.draw(draw, ox + word.left, oy + word.baseline, word.text, colour)
