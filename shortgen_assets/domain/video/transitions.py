@@ -24,7 +24,6 @@ from shortgen_assets.domain.schemas import Clip, Footage, ProductionPlan
 from shortgen_assets.domain.scratch import atomic_output
 from shortgen_assets.domain.video.clips import TRANSITION_SECONDS, h264_args
 
-XFADE = {"fade": "fade", "slide": "slideleft", "zoom": "zoomin"}
 HELD_TAIL_SECONDS = 0.5  # how much of the previous clip is decoded to find its last frame
 
 
@@ -58,18 +57,36 @@ def first_keyframe_after(path: str, frame: int, fps: int) -> int | None:
     return next((i for i in indices if i >= frame), None)
 
 
+def _blend(kind: str, seconds: float, blend: int, width: int) -> str:
+    """[held] (the previous clip's last frame) into [c] (the clip) as [out]. A fade lays the
+    held frame, its alpha fading out, over the clip; a slide pushes the held frame out left
+    with the clip beside it (a moving crop of the two side by side). Both copy and mix rows
+    where `xfade` computes every pixel of its fade and slide in floats (half the CPU); the
+    zoom, which has no such shortcut, stays xfade's."""
+    if kind == "fade":
+        return (
+            f"[held]format=yuva420p,fade=t=out:st=0:d={seconds:.6f}:alpha=1[h];"
+            "[c][h]overlay=eof_action=pass:format=yuv420[out]"
+        )
+    if kind == "slide":
+        x = f"min({width},{width}*n/{blend})"
+        return f"[held][c]hstack=shortest=1,crop={width}:ih:x='{x}':y=0[out]"
+    return f"[held][c]xfade=transition=zoomin:duration={seconds:.6f}:offset=0[out]"
+
+
 def render_head(
     previous: Clip, clip: Clip, kind: str, blend: int, frames: int, fps: int, out: Path
 ) -> Path:
     """The first `frames` frames of `clip`, the first `blend` of them blended from the held last
     frame of `previous`, at `clip`'s size."""
     seconds = blend / fps
+    held_seconds = frames / fps if kind == "slide" else seconds  # side by side to the end
     size = f"{clip.width}:{clip.height}"
     graph = (
         f"[0:v]reverse,trim=end_frame=1,scale={size},setsar=1,format=yuv420p,fps={fps},"
-        f"setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop_duration={seconds:.6f}[held];"
+        f"setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop_duration={held_seconds:.6f}[held];"
         f"[1:v]fps={fps},trim=end_frame={frames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[c];"
-        f"[held][c]xfade=transition={XFADE[kind]}:duration={seconds:.6f}:offset=0[out]"
+        f"{_blend(kind, seconds, blend, clip.width)}"
     )
     with atomic_output(out) as tmp:
         args = ["-sseof", f"-{HELD_TAIL_SECONDS}", "-i", previous.path, "-i", clip.path]
