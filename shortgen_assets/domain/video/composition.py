@@ -5,7 +5,8 @@ transitions pre-joined into short head clips, see transitions), one overlay for
 the caption strip track (see caption_track), one small faded overlay per hook/CTA/plan overlay,
 and the soundtrack WAV mastered beforehand (see soundtrack). Pillow draws each caption state once;
 no Python touches individual frames, which is what keeps composition within a few percent of
-re-encoding the footage alone. Captions and soundtrack are prepared concurrently.
+re-encoding the footage alone. Captions, soundtrack and transition heads are prepared
+concurrently.
 """
 
 from __future__ import annotations
@@ -296,7 +297,17 @@ def compose(request: CompositionRequest) -> ComposedVideo:
     thumbnail = (request.thumbnail_path or out.with_suffix(".jpg")).resolve()
     duration = request.narration.duration_ms / 1000
     with scratch_dir("compose") as work:
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        with ThreadPoolExecutor(max_workers=2) as pool:  # two ffmpeg-bound jobs beside captions
+            joined = pool.submit(
+                _timed,
+                timings,
+                "transitions",
+                joined_footage,
+                request.plan,
+                request.footage,
+                request.fps,
+                work,
+            )
             audio = pool.submit(
                 _timed,
                 timings,
@@ -312,7 +323,7 @@ def compose(request: CompositionRequest) -> ComposedVideo:
             )
             track, overlays = _timed(timings, "captions", _prepare_visuals, request, duration, work)
             soundtrack = audio.result()
-        entries = joined_footage(request.plan, request.footage, request.fps, work)
+            entries = joined.result()
         background = _concat_script(entries, work / "footage.ffconcat")
         at = min(request.thumbnail_time, max(0.0, duration - 1 / request.fps))
         video_temp, thumb_temp = temp_sibling(out), temp_sibling(thumbnail)
