@@ -9,20 +9,22 @@ then composition, with the transitions, against the same floor, alternating as c
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import time
 from pathlib import Path
 
-from compose import SENTENCES, build_narration, compose_run, floor_run
+from compose import SENTENCES, build_narration, compose_run, floor_run, run_measured
 from PIL import Image, ImageDraw, ImageFilter
 
 from shortgen_assets.defs.resources.footage.procedural import ProceduralFootage
-from shortgen_assets.domain.media import run_ffmpeg
+from shortgen_assets.domain.media import ffmpeg_exe, run_ffmpeg
 from shortgen_assets.domain.plan.scene_kinds import assign_scene_kinds, kit_share
 from shortgen_assets.domain.schemas import Brand, BrandMedia, ProductionPlan, Scene, Theme
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.domain.video.composition import CompositionRequest
+from shortgen_assets.domain.video.transitions import joined_footage
 
 PROJECT = Path(__file__).resolve().parents[1]
 TRANSITIONS = ("cut", "fade", "slide", "zoom", "fade", "slide")
@@ -85,6 +87,31 @@ def kit_plan(brand: Brand, seconds: float) -> tuple[ProductionPlan, Theme]:
     return assign_scene_kinds(plan, theme), theme
 
 
+def joined_script(request: CompositionRequest, work: Path) -> Path:
+    """The footage as it plays, with the plan's transitions (the heads rendered once, as the
+    composer renders them), as a concat script."""
+    work.mkdir(exist_ok=True)
+    lines = ["ffconcat version 1.0"]
+    for entry in joined_footage(request.plan, request.footage, request.fps, work):
+        lines.append(f"file '{entry.path}'")
+        if entry.inpoint:
+            lines.append(f"inpoint {entry.inpoint:.6f}")
+    script = work / "joined.ffconcat"
+    script.write_text("\n".join(lines) + "\n")
+    return script
+
+
+def joined_floor_run(request: CompositionRequest, script: Path) -> dict[str, float]:
+    """The floor's encode of the footage with its transitions: what composition adds beyond
+    that is captions, overlays, sound and its fixed costs."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat"]
+    cmd += ["-safe", "0", "-i", str(script), "-t", f"{request.narration.duration_ms / 1000:.3f}"]
+    cmd += ["-c:v", "libx264", "-preset", request.preset, "-crf", str(request.crf)]
+    cmd += ["-pix_fmt", "yuv420p", "-r", str(request.fps), "-an", "-movflags", "+faststart"]
+    wall, usage, _, _ = run_measured([*cmd, str(script.with_suffix(".mp4"))])
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime}
+
+
 def _cpu() -> float:
     me, kids = (
         resource.getrusage(resource.RUSAGE_SELF),
@@ -118,23 +145,31 @@ def run_kit(work: Path, width: int, height: int, seconds: float, runs: int) -> N
         music_seed="benchmark",
     )
     request_path.write_text(request.model_dump_json())
-    floors, composed = [], []
+    script = joined_script(request, work / "joined")
+    floors, joined, composed = [], [], []
     for run in range(1, runs + 1):
         floors.append(floor_run(request_path))
+        joined.append(joined_floor_run(request, script))
         composed.append(compose_run(request_path, "shortgen"))
         print(
             f"  kit run {run}: footage {footage_wall[run - 1]:.2f}s wall "
             f"{footage_cpu[run - 1]:.1f}s cpu | floor {floors[-1]['wall']:.2f}s wall "
-            f"{floors[-1]['cpu']:.1f}s cpu | compose {composed[-1]['wall']:.2f}s wall "
-            f"{composed[-1]['cpu']:.1f}s cpu | compose phases (wall s) {composed[-1]['phases']}",
+            f"{floors[-1]['cpu']:.1f}s cpu | floor with transitions {joined[-1]['cpu']:.1f}s cpu "
+            f"| compose {composed[-1]['wall']:.2f}s wall {composed[-1]['cpu']:.1f}s cpu "
+            f"({composed[-1]['cpu'] / floors[-1]['cpu']:.3f}x) | load {os.getloadavg()[0]:.1f} "
+            f"| compose phases (wall s) {composed[-1]['phases']}",
             flush=True,
         )
     floor_cpu = statistics.median(f["cpu"] for f in floors)
+    joined_cpu = statistics.median(j["cpu"] for j in joined)
     compose_cpu = statistics.median(c["cpu"] for c in composed)
+    paired = statistics.median(c["cpu"] / f["cpu"] for c, f in zip(composed, floors, strict=True))
     print(
         f"kit {seconds:g}s at {width}x{height}: median of {runs}: floor {floor_cpu:.1f}s cpu | "
         f"compose {compose_cpu:.1f}s cpu = {compose_cpu / floor_cpu:.3f}x the floor (target "
-        f"<= 1.15) | footage {statistics.median(footage_cpu):.1f}s cpu = "
+        f"<= 1.15; median of paired ratios {paired:.3f}x) | floor with transitions "
+        f"{joined_cpu:.1f}s cpu, compose {compose_cpu / joined_cpu:.3f}x that | footage "
+        f"{statistics.median(footage_cpu):.1f}s cpu = "
         f"{statistics.median(footage_cpu) / floor_cpu:.3f}x one encode (target <= 0.3)",
         flush=True,
     )
