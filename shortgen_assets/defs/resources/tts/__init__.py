@@ -138,6 +138,20 @@ class TTSResource(ConfigurableResource):
             )
 
 
+class CharacterPricedTTS(TTSResource):
+    """A hosted voice billed per character of text; its model is what the cost row names."""
+
+    model: str
+    price_per_million_chars: float
+
+    @property
+    def tts_model(self) -> str:
+        return self.model
+
+    def cost_usd(self, characters: int) -> float:
+        return characters * self.price_per_million_chars / 1_000_000
+
+
 def decode(provider: str, data: bytes, sample_rate: int) -> np.ndarray:
     """Audio a vendor returned, as samples at `sample_rate`, or a ProviderError."""
     try:

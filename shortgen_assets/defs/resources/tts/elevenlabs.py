@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from shortgen_assets.defs.resources.http import HttpVendor, ProviderError, require_key
-from shortgen_assets.defs.resources.tts import TTSResource, decode
+from shortgen_assets.defs.resources.tts import CharacterPricedTTS, decode
 from shortgen_assets.domain.audio.narration_timing import (
     AlignmentError,
     Take,
@@ -21,7 +21,7 @@ SPEED = (0.7, 1.2)
 KEY_ENV = "ELEVENLABS_API_KEY"
 
 
-class ElevenLabsTTS(TTSResource, HttpVendor):
+class ElevenLabsTTS(CharacterPricedTTS, HttpVendor):
     """ElevenLabs text-to-speech; `api_key` comes from ELEVENLABS_API_KEY."""
 
     provider: ClassVar[str] = "elevenlabs"
@@ -33,18 +33,11 @@ class ElevenLabsTTS(TTSResource, HttpVendor):
     )
     base_url: str = "https://api.elevenlabs.io/v1"
 
-    @property
-    def tts_model(self) -> str:
-        return self.model
-
     def voice_id(self, voice: Voice) -> str:
         return voice.elevenlabs_voice_id
 
     def speed_range(self, voice: Voice) -> tuple[float, float]:
         return SPEED
-
-    def cost_usd(self, characters: int) -> float:
-        return characters * self.price_per_million_chars / 1_000_000
 
     def render(self, spoken: list[str], voice: Voice, speed: float) -> Take:
         require_key(self.provider, self.api_key, KEY_ENV)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import Field
 
 from shortgen_assets.defs.resources.http import HttpVendor, require_key
-from shortgen_assets.defs.resources.tts import TTSResource, decode
+from shortgen_assets.defs.resources.tts import CharacterPricedTTS, decode
 from shortgen_assets.domain.audio.narration_timing import Piece, Take, join_pieces, weighted_starts
 from shortgen_assets.domain.audio.wav import audible_bounds, samples_to_ms
 from shortgen_assets.domain.schemas import Voice
@@ -20,7 +20,7 @@ SPEED = (0.25, 4.0)
 KEY_ENV = "OPENAI_API_KEY"
 
 
-class OpenAITTS(TTSResource, HttpVendor):
+class OpenAITTS(CharacterPricedTTS, HttpVendor):
     """OpenAI text-to-speech; `api_key` comes from OPENAI_API_KEY."""
 
     provider: ClassVar[str] = "openai"
@@ -29,18 +29,11 @@ class OpenAITTS(TTSResource, HttpVendor):
     price_per_million_chars: float = Field(15.0, description="tts-1 list price; hd is 30")
     base_url: str = "https://api.openai.com/v1"
 
-    @property
-    def tts_model(self) -> str:
-        return self.model
-
     def voice_id(self, voice: Voice) -> str:
         return voice.openai_voice
 
     def speed_range(self, voice: Voice) -> tuple[float, float]:
         return SPEED
-
-    def cost_usd(self, characters: int) -> float:
-        return characters * self.price_per_million_chars / 1_000_000
 
     def render(self, spoken: list[str], voice: Voice, speed: float) -> Take:
         require_key(self.provider, self.api_key, KEY_ENV)
