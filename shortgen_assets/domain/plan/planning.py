@@ -306,14 +306,13 @@ def build_overlays(theme: Theme, hook: str) -> list[TextOverlay]:
     seconds = float(theme.duration_seconds)
     span = min(OVERLAY_SECONDS, 0.4 * seconds)
     away = "bottom" if theme.caption_style.position == "top" else "top"
-    cta_position = away if theme.caption_style.position == "center" else "center"
     overlays = [
         TextOverlay(text=trim_chars(hook, 60), start=0.0, end=span, position=away, style="hook"),
         TextOverlay(
             text=trim_chars(theme.call_to_action, OVERLAY_MAX_CHARS),
             start=round(seconds - span, 2),
             end=seconds,
-            position=cta_position,
+            position=away,
             style="cta",
         ),
     ]

@@ -206,7 +206,7 @@ def _overlay_specs(
 ) -> list[TextOverlay]:
     """Hook over the first seconds, CTA over the last, plus the plan's own overlays."""
     hook_position = "center" if caption_position == "top" else "top"
-    cta_position = "top" if caption_position == "center" else "center"
+    cta_position = "bottom" if caption_position == "top" else "top"  # the end card gets the middle
     specs = [
         TextOverlay(
             text=plan.hook_text,

@@ -179,29 +179,23 @@ def _text_block(text: str, width: int, look: KitLook, size: int) -> Image.Image:
     return block
 
 
-def end_card_still(look: KitLook, size: tuple[int, int]) -> Image.Image:
-    """The logo and the product's name on the palette, clear of the CTA overlay and captions.
+# Where the end card's logo-and-name stack ends (a fraction of the height), by caption position:
+# between the CTA panel and the captions. Bottom captions: CTA at the top, stack just above the
+# captions; centred captions: CTA at the top, stack down to the safe zone's bottom; top captions:
+# CTA at the bottom, stack in the middle.
+END_CARD_BOTTOM = {"bottom": 0.66, "center": 1 - SAFE_BOTTOM - EDGE_MARGIN, "top": 0.56}
 
-    Bottom captions put the CTA panel in the centre, so logo and name go above it (the logo
-    centred at a quarter of the height); top or centre captions put the CTA at the top, so logo
-    and name stack up from the bottom of the safe area, below the captions."""
+
+def end_card_still(look: KitLook, size: tuple[int, int]) -> Image.Image:
+    """The logo over the product's name on the palette, clear of the CTA panel and captions."""
     w, h = size
     canvas = _gradient(look.palette, size)
     name = _text_block(look.product, round(w * 0.8), look, max(12, w // 14))
-    logo = None
+    name_top = round(h * END_CARD_BOTTOM[look.caption_position]) - name.height
     if look.logo is not None:
-        box = (round(w * 0.42), round(h * (0.2 if look.caption_position == "bottom" else 0.14)))
+        box = (round(w * 0.42), round(h * 0.14))
         logo = _contain(_open(look.logo, box), box)
-    gap = round(h * 0.02)
-    if look.caption_position == "bottom":
-        logo_top = round(h * 0.25 - (logo.height / 2 if logo else 0))
-        name_top = max(
-            round(h * 0.39 - name.height / 2), logo_top + (logo.height if logo else 0) + gap
-        )
-    else:
-        name_top = round(h * (1 - SAFE_BOTTOM - EDGE_MARGIN)) - name.height
-        logo_top = name_top - gap - (logo.height if logo else 0)
-    if logo is not None:
+        logo_top = name_top - round(h * 0.02) - logo.height
         canvas.alpha_composite(logo, ((w - logo.width) // 2, max(0, logo_top)))
     canvas.alpha_composite(name, ((w - name.width) // 2, max(0, name_top)))
     return canvas
