@@ -31,7 +31,8 @@ from shortgen_assets.domain.scratch import temp_sibling
 from shortgen_assets.domain.standards import LUFS_TARGET
 
 SAMPLE_RATE = 48_000
-LIMIT_DBFS = -3.5  # the limiter's first sample-peak ceiling, under the -3 dBTP true-peak one
+CEILING_DBTP = -3.0  # the master's true-peak ceiling, 2 dB under the platforms' -1 dBTP
+LIMIT_DBFS = -3.5  # the limiter's first sample-peak ceiling, under the true-peak one
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,11 @@ def mix_tracks(
 
 
 def master(
-    mix_wav: Path, out_wav: Path, *, target_lufs: float = LUFS_TARGET, ceiling_dbtp: float = -3.0
+    mix_wav: Path,
+    out_wav: Path,
+    *,
+    target_lufs: float = LUFS_TARGET,
+    ceiling_dbtp: float = CEILING_DBTP,
 ) -> tuple[Loudness, float]:
     """Gain + limiter until the file measures target +-0.3 LU under the true-peak ceiling.
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from shortgen_assets.domain.audio.soundtrack import master
+from shortgen_assets.domain.audio.soundtrack import CEILING_DBTP, master
 from shortgen_assets.domain.media import Loudness, measure_loudness, run_ffmpeg
 from shortgen_assets.domain.scratch import temp_sibling
 from shortgen_assets.domain.standards import LUFS_TARGET, MAX_TRUE_PEAK_DBTP
 
 PEAK_MARGIN_DB = 0.3  # the encoded file's true peak stays this far under the ceiling
-MASTER_CEILING_DBTP = -3.0  # what `master` aims for by default
 ATTEMPTS = 2
 
 
@@ -32,7 +31,7 @@ def hold_true_peak(
 ) -> Loudness:
     """The loudness of `video` (replaced in place if its audio had to be encoded again)."""
     measured = measure_loudness(video)
-    ceiling = MASTER_CEILING_DBTP
+    ceiling = CEILING_DBTP
     for attempt in range(ATTEMPTS):
         excess = measured.true_peak_dbtp - (MAX_TRUE_PEAK_DBTP - PEAK_MARGIN_DB)
         if excess <= 0:
