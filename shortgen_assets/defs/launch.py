@@ -6,6 +6,7 @@ in the instance's history, visible in the UI afterwards.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 import uuid
@@ -18,6 +19,7 @@ from dagster import (
     DagsterEventType,
     DagsterInstance,
     Definitions,
+    EventLogEntry,
     ExecuteInProcessResult,
 )
 
@@ -156,32 +158,40 @@ def _follow(
     on_step: Callable[[StepReport], None],
     on_wait: Callable[[str], None],
 ) -> list[StepReport]:
-    """Report step starts and ends, and what a step waits for, until the run's thread is done."""
+    """Report step starts and ends, and what a step waits for, until the run's thread is done.
+
+    The run executes in this process, so its step events arrive through the instance's event
+    listener as they are stored, instead of by polling the event log (which cost seconds of CPU
+    per run). Only between steps, when the next one may wait for a pool slot, is storage read.
+    """
+    events: queue.Queue[EventLogEntry] = queue.Queue()
+    instance.add_event_listener(run_id, events.put)
     waits = PoolWaits(instance, run_id, on_wait)
     steps: list[StepReport] = []
     started: dict[str, float] = {}
-    cursor: str | None = None
-    kinds = {*STEP_EVENTS, DagsterEventType.STEP_START}
+    in_flight: set[str] = set()
     while True:
-        alive = worker.is_alive()
-        if instance.get_run_by_id(run_id) is not None:
-            connection = instance.get_records_for_run(run_id, cursor=cursor, of_type=kinds)
-            cursor = connection.cursor
-            for record in connection.records:
-                entry = record.event_log_entry
-                event = entry.dagster_event
-                if event is None:
-                    continue
-                if event.event_type == DagsterEventType.STEP_START:
-                    started[event.step_key or "?"] = entry.timestamp
-                    continue
-                report = _step_report(instance, run_id, event, entry.timestamp, started)
-                steps.append(report)
-                on_step(report)
-        if not alive:
-            return steps
-        waits.check()
-        worker.join(timeout=0.25)
+        alive = worker.is_alive()  # read before the queue: once it is False, no event is missed
+        try:
+            entry = events.get(timeout=0.1)
+        except queue.Empty:
+            if not alive:
+                return steps
+            if not in_flight:  # between steps, the next one may be waiting for a pool slot
+                waits.check()
+            continue
+        event = entry.dagster_event
+        if event is None or event.event_type not in STEP_EVENTS | {DagsterEventType.STEP_START}:
+            continue
+        step = event.step_key or "?"
+        if event.event_type == DagsterEventType.STEP_START:
+            started[step] = entry.timestamp
+            in_flight.add(step)
+            continue
+        in_flight.discard(step)
+        report = _step_report(instance, run_id, event, entry.timestamp, started)
+        steps.append(report)
+        on_step(report)
 
 
 class PoolWaits:
