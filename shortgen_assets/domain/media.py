@@ -108,7 +108,11 @@ class Loudness:
 def measure_loudness(path: str | Path) -> Loudness:
     """EBU R128 integrated loudness and true peak of a file's audio (ffmpeg's ebur128 filter)."""
     args = ["-i", str(path), "-vn", "-af", "ebur128=peak=true", "-f", "null", "-"]
-    stderr = run_ffmpeg(args, what=f"measuring loudness of {path}").stderr
+    return loudness_summary(run_ffmpeg(args, what=f"measuring loudness of {path}").stderr, path)
+
+
+def loudness_summary(stderr: str, path: str | Path) -> Loudness:
+    """The loudness in the summary an `ebur128=peak=true` filter printed on ffmpeg's stderr."""
     summary = stderr[stderr.rfind("Summary:") :]
 
     def value(label: str) -> float:

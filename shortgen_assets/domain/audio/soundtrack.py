@@ -23,6 +23,7 @@ from shortgen_assets.domain.media import (
     Loudness,
     MediaError,
     ffmpeg_exe,
+    loudness_summary,
     measure_loudness,
     run_ffmpeg,
 )
@@ -169,14 +170,18 @@ def master(
     gain = target_lufs - measured.integrated_lufs
     limit = LIMIT_DBFS
     temp = temp_sibling(out_wav)
+    tried: list[tuple[float, float]] = []  # (gain, loudness) of earlier passes at this limit
     for _ in range(4):
         measured = _master_pass(mix_wav, temp, gain, limit)
         off = target_lufs - measured.integrated_lufs
         peak_excess = measured.true_peak_dbtp - ceiling_dbtp
         if abs(off) <= 0.3 and peak_excess <= 0:
             break
-        gain += off
-        limit -= max(0.0, peak_excess) + 0.1 * (peak_excess > 0)
+        if peak_excess > 0:
+            limit -= peak_excess + 0.1
+            tried = []
+        tried.append((gain, measured.integrated_lufs))
+        gain += off / _loudness_per_db(tried)
     if measured.true_peak_dbtp > ceiling_dbtp:
         trim = ceiling_dbtp - measured.true_peak_dbtp - 0.1
         measured = _master_pass(mix_wav, temp, gain, limit, trim_db=trim)
@@ -184,14 +189,26 @@ def master(
     return measured, gain
 
 
+def _loudness_per_db(tried: list[tuple[float, float]]) -> float:
+    """How much the master's loudness moved per dB of gain over the last two passes (the
+    limiter eats part of every raise, so 1.0 converges in four passes where this takes two)."""
+    if len(tried) < 2:
+        return 1.0
+    (g0, l0), (g1, l1) = tried[-2:]
+    slope = (l1 - l0) / (g1 - g0) if abs(g1 - g0) > 1e-6 else 1.0
+    return min(1.0, max(0.25, slope))
+
+
 def _master_pass(
     mix_wav: Path, out_wav: Path, gain_db: float, limit_dbfs: float, trim_db: float = 0.0
 ) -> Loudness:
+    """One gain + limiter pass to `out_wav`, measured by the same ffmpeg run (the scanner sees
+    exactly the float samples written)."""
     limiter = f"alimiter=limit={10 ** (limit_dbfs / 20):.4f}:level=0:latency=1:attack=5:release=80"
-    chain = f"volume={gain_db:.3f}dB,{limiter},volume={trim_db:.3f}dB"
+    chain = f"volume={gain_db:.3f}dB,{limiter},volume={trim_db:.3f}dB,ebur128=peak=true"
     args = ["-i", str(mix_wav), "-af", chain, "-c:a", "pcm_f32le"]
-    run_ffmpeg([*args, str(out_wav)], what=f"mastering the soundtrack {mix_wav}")
-    return measure_loudness(out_wav)
+    stderr = run_ffmpeg([*args, str(out_wav)], what=f"mastering the soundtrack {mix_wav}").stderr
+    return loudness_summary(stderr, out_wav)
 
 
 def build_soundtrack(
