@@ -219,20 +219,3 @@ def survey_video(
         black=[(float(a), float(b)) for a, b in re.findall(pattern, stderr)],
         frames={at: by_index[n] for at, n in zip(sample_times, indices, strict=True)},
     )
-
-
-def black_segments(path: str | Path, min_seconds: float = 0.5) -> list[tuple[float, float]]:
-    """(start, end) of black stretches at least `min_seconds` long (ffmpeg's blackdetect)."""
-    args = [
-        "-i",
-        str(path),
-        "-an",
-        "-vf",
-        f"blackdetect=d={min_seconds}:pix_th=0.10",
-        "-f",
-        "null",
-        "-",
-    ]
-    stderr = run_ffmpeg(args, what=f"detecting black frames in {path}").stderr
-    pattern = r"black_start:(-?[\d.]+) black_end:(-?[\d.]+)"
-    return [(float(a), float(b)) for a, b in re.findall(pattern, stderr)]

@@ -25,11 +25,11 @@ from shortgen_assets.defs.checks import (
 from shortgen_assets.defs.pools import COMPOSITION_POOL
 from shortgen_assets.defs.resources.database import AppDatabase
 from shortgen_assets.defs.stage_settings import StageSettings
-from shortgen_assets.domain.media import black_segments, measure_loudness, probe
+from shortgen_assets.domain.media import measure_loudness, probe, survey_video
 from shortgen_assets.domain.schemas import Footage
 from shortgen_assets.domain.scratch import find_leftovers, remove_leftovers
 from shortgen_assets.domain.video.composition import ComposedVideo, CompositionRequest, compose
-from shortgen_assets.domain.video.kit_probe import kit_on_screen
+from shortgen_assets.domain.video.kit_probe import THUMB, kit_on_screen, kit_sample_times
 
 
 def slugify(title: str, limit: int = 60) -> str:
@@ -114,11 +114,11 @@ def video(
     )
     costs = lineage.costs
     info = probe(composed.video_path)
-    kit_seen = (
-        kit_on_screen(composed.video_path, footage_media, info.duration)
-        if theme.brand and any(s.kind != "procedural" for s in plan.scenes)
-        else None
-    )
+    probe_kit = bool(theme.brand) and any(s.kind != "procedural" for s in plan.scenes)
+    # One decode of the output for both checks: black stretches, and the kit probe's frames.
+    times = kit_sample_times(footage_media, info.duration) if probe_kit else []
+    survey = survey_video(composed.video_path, times, THUMB)
+    kit_seen = kit_on_screen(footage_media, info.duration, survey.frames) if probe_kit else None
     with app_db.session() as session:
         row = save_video(
             session,
@@ -169,7 +169,7 @@ def video(
             video_duration_matches(info.duration, narration.duration_ms / 1000),
             video_format(info, width, height, fps),
             video_loudness(measure_loudness(composed.video_path)),
-            video_no_black(black_segments(composed.video_path)),
+            video_no_black(survey.black),
             video_lineage(job_id, script.script_id, made_from),
             video_shows_kit(kit_seen, has_logo=bool(theme.brand and theme.brand.logo)),
         ],

@@ -3,11 +3,13 @@
 The footage stage says which clips show the kit; this checks the output itself. A frame of the
 video in the middle of each kit scene is compared with the frame of the kit clip composed there
 (both shrunk to a small grey thumbnail, so captions and overlays move the score only a little),
-and two frames of the final two seconds are compared with the end card.
+and two frames of the final two seconds are compared with the end card. The output's frames come
+from the one decode that also looks for black (media.survey_video): kit_sample_times says which.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,8 @@ KIT_PROVIDER = "brand-kit"
 THUMB = (24, 42)
 MAX_DIFFERENCE = 28.0  # mean absolute grey difference (0-255) for "the same picture"
 END_CARD_WINDOW = 2.0
+END_CARD_SAMPLES = (END_CARD_WINDOW - 0.05, 0.1)  # seconds before the end
+SCENE_POINT = 0.6  # how far into a kit scene to look: past any transition into it
 
 
 @dataclass(frozen=True)
@@ -41,33 +45,50 @@ def _same(a: Image.Image, b: Image.Image) -> bool:
     return ImageStat.Stat(ImageChops.difference(a, b)).mean[0] <= MAX_DIFFERENCE
 
 
-def _starts(clips: list[Clip]) -> list[float]:
-    starts, at = [], 0.0
-    for clip in clips:
-        starts.append(at)
+def _kit_scenes(footage: Footage, duration: float) -> list[tuple[Clip, float]]:
+    """Each kit clip that starts within the video, with the time it starts at."""
+    scenes, at = [], 0.0
+    for clip in footage.clips:
+        if clip.provider == KIT_PROVIDER and at < duration:
+            scenes.append((clip, at))
         at += clip.duration_seconds
-    return starts
+    return scenes
 
 
-def kit_on_screen(video: Path, footage: Footage, duration: float) -> KitOnScreen:
-    """What share of `video` shows its kit clips, and whether it ends on the end card."""
-    clips, shown, missing = footage.clips, 0.0, []
+def _ends_on_kit(footage: Footage) -> bool:
+    return bool(footage.clips) and footage.clips[-1].provider == KIT_PROVIDER
+
+
+def kit_sample_times(footage: Footage, duration: float) -> list[float]:
+    """The times of the output that kit_on_screen needs a frame of, in its order."""
+    times = [
+        at + clip.duration_seconds * SCENE_POINT for clip, at in _kit_scenes(footage, duration)
+    ]
+    if _ends_on_kit(footage):
+        times += [duration - before_end for before_end in END_CARD_SAMPLES]
+    return times
+
+
+def kit_on_screen(
+    footage: Footage, duration: float, frames: Mapping[float, Image.Image]
+) -> KitOnScreen:
+    """What share of the output shows its kit clips, and whether it ends on the end card.
+
+    `frames` are the output's thumbnails at kit_sample_times(footage, duration); the kit clips'
+    own frames are cheap to seek (short intermediates), so they are taken here.
+    """
+    shown, missing = 0.0, []
     with scratch_dir("kitprobe") as work:
-        for clip, start in zip(clips, _starts(clips), strict=True):
-            if clip.provider != KIT_PROVIDER or start >= duration:
-                continue
-            offset = clip.duration_seconds * 0.6  # past any transition into the scene
-            seen = _thumb(str(video), start + offset, work / "v.png")
-            if _same(seen, _thumb(clip.path, offset, work / "c.png")):
+        for clip, start in _kit_scenes(footage, duration):
+            offset = clip.duration_seconds * SCENE_POINT
+            if _same(frames[start + offset], _thumb(clip.path, offset, work / "c.png")):
                 shown += min(clip.duration_seconds, duration - start)
             else:
                 missing.append(clip.scene_number)
-        last = clips[-1]
-        end_card = last.provider == KIT_PROVIDER and last.scene_number not in missing
-        if end_card:
+        end_card = False
+        if _ends_on_kit(footage) and (last := footage.clips[-1]).scene_number not in missing:
             card = _thumb(last.path, last.duration_seconds / 2, work / "e.png")
-            for before_end in (END_CARD_WINDOW - 0.05, 0.1):
-                end_card &= _same(_thumb(str(video), duration - before_end, work / "v.png"), card)
+            end_card = all(_same(frames[duration - b], card) for b in END_CARD_SAMPLES)
     return KitOnScreen(
         share=shown / duration if duration else 0.0,
         end_card_seconds=END_CARD_WINDOW if end_card else 0.0,

@@ -12,11 +12,16 @@ from typer.testing import CliRunner
 from shortgen_assets.console.app import app
 from shortgen_assets.db.models import Media, Video
 from shortgen_assets.db.session import session_scope
-from shortgen_assets.domain.media import probe, run_ffmpeg
+from shortgen_assets.domain.media import probe, run_ffmpeg, survey_video
 from shortgen_assets.domain.schemas import CaptionStyle, Clip, Footage, Palette, Scene
 from shortgen_assets.domain.video.captions import safe_area
 from shortgen_assets.domain.video.composition import CompositionRequest, compose
-from shortgen_assets.domain.video.kit_probe import KIT_PROVIDER, kit_on_screen
+from shortgen_assets.domain.video.kit_probe import (
+    KIT_PROVIDER,
+    THUMB,
+    kit_on_screen,
+    kit_sample_times,
+)
 from shortgen_assets.domain.video.kit_scenes import KitLook, end_card_still, render_kit_scene
 from shortgen_assets.settings import Settings
 from shortgen_assets_tests.conftest import theme_file
@@ -130,7 +135,9 @@ def test_the_output_probe_finds_kit_scenes_that_are_not_on_screen(tmp_path: Path
 
     shown = [clip("kit", "blue", KIT_PROVIDER, 1), clip("card", "white", KIT_PROVIDER, 2)]
     video = make_clip(tmp_path / "video.mp4", "color=c=blue", 4.0, (144, 256)).path
-    seen = kit_on_screen(Path(video), Footage(clips=shown, provider="p"), 4.0)
+    footage = Footage(clips=shown, provider="p")
+    survey = survey_video(video, kit_sample_times(footage, 4.0), THUMB)
+    seen = kit_on_screen(footage, 4.0, survey.frames)
     assert seen.missing == [2] and seen.share == pytest.approx(0.5)
     assert seen.end_card_seconds == 0  # the video ends in blue, not on the white card
 
