@@ -24,7 +24,7 @@ from shortgen_assets.domain.plan.scene_kinds import assign_scene_kinds, kit_shar
 from shortgen_assets.domain.schemas import Brand, BrandMedia, ProductionPlan, Scene, Theme
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets.domain.video.composition import CompositionRequest
-from shortgen_assets.domain.video.transitions import joined_footage
+from shortgen_assets.domain.video.transitions import blends, transition_filters
 
 PROJECT = Path(__file__).resolve().parents[1]
 TRANSITIONS = ("cut", "fade", "slide", "zoom", "fade", "slide")
@@ -87,25 +87,17 @@ def kit_plan(brand: Brand, seconds: float) -> tuple[ProductionPlan, Theme]:
     return assign_scene_kinds(plan, theme), theme
 
 
-def joined_script(request: CompositionRequest, work: Path) -> Path:
-    """The footage as it plays, with the plan's transitions (the heads rendered once, as the
-    composer renders them), as a concat script."""
-    work.mkdir(exist_ok=True)
-    lines = ["ffconcat version 1.0"]
-    for entry in joined_footage(request.plan, request.footage, request.fps, work):
-        lines.append(f"file '{entry.path}'")
-        if entry.inpoint:
-            lines.append(f"inpoint {entry.inpoint:.6f}")
-    script = work / "joined.ffconcat"
-    script.write_text("\n".join(lines) + "\n")
-    return script
-
-
-def joined_floor_run(request: CompositionRequest, script: Path) -> dict[str, float]:
-    """The floor's encode of the footage with its transitions: what composition adds beyond
-    that is captions, overlays, sound and its fixed costs."""
+def joined_floor_run(request: CompositionRequest) -> dict[str, float]:
+    """The floor's encode of the footage as it plays, with the plan's transitions drawn by the
+    composer's own filters: what composition adds beyond that is captions, overlays, sound and
+    its fixed costs."""
+    script = request.out_path.with_name("joined.ffconcat")
+    script.write_text("".join(f"file '{c.path}'\n" for c in request.footage.clips))
+    found = blends(request.plan, request.footage, request.fps)
+    graph = ";".join(transition_filters(found, request.fps, request.width, "0:v", "v"))
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat"]
-    cmd += ["-safe", "0", "-i", str(script), "-t", f"{request.narration.duration_ms / 1000:.3f}"]
+    cmd += ["-safe", "0", "-i", str(script), "-filter_complex", graph, "-map", "[v]"]
+    cmd += ["-t", f"{request.narration.duration_ms / 1000:.3f}"]
     cmd += ["-c:v", "libx264", "-preset", request.preset, "-crf", str(request.crf)]
     cmd += ["-pix_fmt", "yuv420p", "-r", str(request.fps), "-an", "-movflags", "+faststart"]
     wall, usage, _, _ = run_measured([*cmd, str(script.with_suffix(".mp4"))])
@@ -145,11 +137,10 @@ def run_kit(work: Path, width: int, height: int, seconds: float, runs: int) -> N
         music_seed="benchmark",
     )
     request_path.write_text(request.model_dump_json())
-    script = joined_script(request, work / "joined")
     floors, joined, composed = [], [], []
     for run in range(1, runs + 1):
         floors.append(floor_run(request_path))
-        joined.append(joined_floor_run(request, script))
+        joined.append(joined_floor_run(request))
         composed.append(compose_run(request_path, "shortgen"))
         print(
             f"  kit run {run}: footage {footage_wall[run - 1]:.2f}s wall "

@@ -19,16 +19,12 @@ from shortgen_assets.domain.scratch import atomic_output
 # backgrounds visually lossless through that second generation at the cost of bigger files.
 INTERMEDIATE_PRESET = "ultrafast"
 INTERMEDIATE_CRF = 17
-# A scene transition re-renders only a clip's first frames: a keyframe right after them lets the
-# rest of the clip be read as it is (see transitions).
-TRANSITION_SECONDS = 0.4
 
 
 def h264_args(fps: int, threads: int = 0) -> list[str]:
     """Output arguments for an intermediate clip: H.264 yuv420p at `fps`, no audio."""
     args = ["-an", "-c:v", "libx264", "-preset", INTERMEDIATE_PRESET, "-crf"]
     args += [str(INTERMEDIATE_CRF), "-pix_fmt", "yuv420p", "-r", str(fps), "-g", str(fps * 2)]
-    args += ["-force_key_frames", f"expr:eq(n,{round(TRANSITION_SECONDS * fps)})"]
     if threads:
         args += ["-threads", str(threads)]
     return args

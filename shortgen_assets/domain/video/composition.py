@@ -1,12 +1,11 @@
 """Footage + captions + overlays + voice + music -> the final MP4 and its thumbnail.
 
-The whole video is one ffmpeg run: the footage clips through the concat demuxer (with the plan's
-transitions pre-joined into short head clips, see transitions), one overlay for
-the caption strip track (see caption_track), one small faded overlay per hook/CTA/plan overlay,
-and the soundtrack WAV mastered beforehand (see soundtrack). Pillow draws each caption state once;
-no Python touches individual frames, which is what keeps composition within a few percent of
-re-encoding the footage alone. Captions, soundtrack and transition heads are prepared
-concurrently.
+The whole video is one ffmpeg run: the footage clips through the concat demuxer, the plan's
+transitions blended in the same filter graph (see transitions), one overlay for the caption
+strip track (see caption_track), one small faded overlay per hook/CTA/plan overlay, and the
+soundtrack WAV mastered beforehand (see soundtrack). Pillow draws each caption state once; no
+Python touches individual frames, which is what keeps composition within a few percent of
+re-encoding the footage alone. Captions and the soundtrack are prepared concurrently.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ from shortgen_assets.domain.video.captions import (
     safe_area,
 )
 from shortgen_assets.domain.video.delivery import hold_true_peak
-from shortgen_assets.domain.video.transitions import ConcatEntry, joined_footage
+from shortgen_assets.domain.video.transitions import blends, transition_filters
 
 OVERLAY_FADE_S = 0.3
 
@@ -118,13 +117,11 @@ class ComposedVideo(BaseModel):
         return max((t.drift_ms for t in self.caption_timings), default=0.0)
 
 
-def _concat_script(entries: list[ConcatEntry], out: Path) -> Path:
+def _concat_script(footage: Footage, out: Path) -> Path:
     lines = ["ffconcat version 1.0"]
-    for entry in entries:
-        quoted = str(Path(entry.path).resolve()).replace("'", "'\\''")
+    for clip in footage.clips:
+        quoted = str(Path(clip.path).resolve()).replace("'", "'\\''")
         lines.append(f"file '{quoted}'")
-        if entry.inpoint:
-            lines.append(f"inpoint {entry.inpoint:.6f}")
     out.write_text("\n".join(lines) + "\n")
     return out
 
@@ -139,7 +136,11 @@ def _background_filter(request: CompositionRequest, duration: float) -> list[str
     # real length); -t cuts the output at the narration's end either way.
     shortfall = max(0.0, duration - request.footage.duration_seconds)
     hold = f"tpad=stop_mode=clone:stop_duration={shortfall + 1.0:.3f},setpts=PTS-STARTPTS"
-    return [f"[0:v]{fit}{hold}[bg]"]
+    found = blends(request.plan, request.footage, fps)
+    return [
+        f"[0:v]{fit}format=yuv420p,{hold}[joined]",
+        *transition_filters(found, fps, w, "joined", "bg"),
+    ]
 
 
 def _overlay_filters(
@@ -297,17 +298,7 @@ def compose(request: CompositionRequest) -> ComposedVideo:
     thumbnail = (request.thumbnail_path or out.with_suffix(".jpg")).resolve()
     duration = request.narration.duration_ms / 1000
     with scratch_dir("compose") as work:
-        with ThreadPoolExecutor(max_workers=2) as pool:  # two ffmpeg-bound jobs beside captions
-            joined = pool.submit(
-                _timed,
-                timings,
-                "transitions",
-                joined_footage,
-                request.plan,
-                request.footage,
-                request.fps,
-                work,
-            )
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the ffmpeg-bound sound beside captions
             audio = pool.submit(
                 _timed,
                 timings,
@@ -323,8 +314,7 @@ def compose(request: CompositionRequest) -> ComposedVideo:
             )
             track, overlays = _timed(timings, "captions", _prepare_visuals, request, duration, work)
             soundtrack = audio.result()
-            entries = joined.result()
-        background = _concat_script(entries, work / "footage.ffconcat")
+        background = _concat_script(request.footage, work / "footage.ffconcat")
         at = min(request.thumbnail_time, max(0.0, duration - 1 / request.fps))
         video_temp, thumb_temp = temp_sibling(out), temp_sibling(thumbnail)
         try:

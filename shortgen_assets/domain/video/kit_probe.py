@@ -9,13 +9,16 @@ from the one decode that also looks for black (media.survey_video): kit_sample_t
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageStat
 
-from shortgen_assets.domain.media import run_ffmpeg
+from shortgen_assets.domain.media import ffprobe_exe, run_ffmpeg
 from shortgen_assets.domain.schemas import Clip, Footage
 from shortgen_assets.domain.scratch import scratch_dir
 
@@ -24,7 +27,7 @@ THUMB = (24, 42)
 MAX_DIFFERENCE = 28.0  # mean absolute grey difference (0-255) for "the same picture"
 END_CARD_WINDOW = 2.0
 END_CARD_SAMPLES = (END_CARD_WINDOW - 0.05, 0.1)  # seconds before the end
-SCENE_POINT = 0.6  # how far into a kit scene to look: past any transition into it
+SCENE_POINT = 0.6  # about how far into a kit scene to look: past any transition into it
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,31 @@ def _same(a: Image.Image, b: Image.Image) -> bool:
     return ImageStat.Stat(ImageChops.difference(a, b)).mean[0] <= MAX_DIFFERENCE
 
 
-def _kit_scenes(footage: Footage, duration: float) -> list[tuple[Clip, float]]:
-    """Each kit clip that starts within the video, with the time it starts at."""
+@cache
+def _keyframes(path: str) -> tuple[float, ...]:
+    """The clip's keyframe times (ffprobe reads only those)."""
+    args = [ffprobe_exe(), "-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey"]
+    args += ["-show_entries", "frame=pts_time", "-of", "csv=p=0", path]
+    out = subprocess.run(args, capture_output=True, text=True, check=False).stdout
+    return tuple(float(t) for t in re.findall(r"\d+(?:\.\d+)?", out))
+
+
+def _look_at(clip: Clip) -> float:
+    """Where in a kit clip to compare it with the output: the keyframe nearest SCENE_POINT of
+    the way in (a seek to a keyframe decodes one frame, anywhere else up to a GOP of them), as
+    long as it is clear of the scene's first and last fifth."""
+    length, wanted = clip.duration_seconds, clip.duration_seconds * SCENE_POINT
+    usable = [t for t in _keyframes(clip.path) if 0.2 * length <= t <= 0.8 * length]
+    return min(usable, key=lambda t: abs(t - wanted)) if usable else wanted
+
+
+def _kit_scenes(footage: Footage, duration: float) -> list[tuple[Clip, float, float]]:
+    """Each kit clip that starts within the video, with the time it starts at and the offset
+    into it that is compared."""
     scenes, at = [], 0.0
     for clip in footage.clips:
         if clip.provider == KIT_PROVIDER and at < duration:
-            scenes.append((clip, at))
+            scenes.append((clip, at, _look_at(clip)))
         at += clip.duration_seconds
     return scenes
 
@@ -61,9 +83,7 @@ def _ends_on_kit(footage: Footage) -> bool:
 
 def kit_sample_times(footage: Footage, duration: float) -> list[float]:
     """The times of the output that kit_on_screen needs a frame of, in its order."""
-    times = [
-        at + clip.duration_seconds * SCENE_POINT for clip, at in _kit_scenes(footage, duration)
-    ]
+    times = [at + offset for _, at, offset in _kit_scenes(footage, duration)]
     if _ends_on_kit(footage):
         times += [duration - before_end for before_end in END_CARD_SAMPLES]
     return times
@@ -79,15 +99,14 @@ def kit_on_screen(
     """
     shown, missing = 0.0, []
     with scratch_dir("kitprobe") as work:
-        for clip, start in _kit_scenes(footage, duration):
-            offset = clip.duration_seconds * SCENE_POINT
+        for clip, start, offset in _kit_scenes(footage, duration):
             if _same(frames[start + offset], _thumb(clip.path, offset, work / "c.png")):
                 shown += min(clip.duration_seconds, duration - start)
             else:
                 missing.append(clip.scene_number)
         end_card = False
         if _ends_on_kit(footage) and (last := footage.clips[-1]).scene_number not in missing:
-            card = _thumb(last.path, last.duration_seconds / 2, work / "e.png")
+            card = _thumb(last.path, _look_at(last), work / "e.png")
             end_card = all(_same(frames[duration - b], card) for b in END_CARD_SAMPLES)
     return KitOnScreen(
         share=shown / duration if duration else 0.0,

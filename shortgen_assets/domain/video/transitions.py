@@ -1,38 +1,34 @@
-"""The plan's scene transitions (cut, fade, slide, zoom), joined before the one composition encode.
+"""The plan's scene transitions (cut, fade, slide, zoom), drawn inside the one composition encode.
 
 Every scene starts exactly when the footage stage timed it, so captions and overlays, which are
-timed on the narration, never move. A transition into scene i+1 blends the first frames of that
-clip with scene i's last frame held for the transition's length, so no clip is shortened and the
-joined stream keeps its exact frame count.
+timed on the narration, never move. A transition into a scene blends that scene's first frames
+with the previous scene's last frame held for the transition's length, so no clip is shortened and
+the joined stream keeps its exact frame count.
 
-Only those first frames change, so only they are rendered again: a short "head" clip (the blend,
-then the clip's frames up to its first keyframe after the blend) encoded as a fast intermediate;
-the rest of the clip is read from that keyframe on by the concat demuxer (`inpoint`). The final
-encode then reads one concat input, exactly as without transitions, instead of one decoder per
-clip and an `xfade` chain over the whole video.
+The footage is read once, as one stream, and split: the stretches between transitions pass
+through untouched (`trim` hands on the decoded frames, no copy), each transition's window is
+blended from the held frame and the window's own frames, and `concat` plays them in order. Only
+the blended frames cost anything: no clip is decoded twice and nothing is encoded before the one
+encode.
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
-from shortgen_assets.domain.media import ffprobe_exe, run_ffmpeg
 from shortgen_assets.domain.schemas import Clip, Footage, ProductionPlan
-from shortgen_assets.domain.scratch import atomic_output
-from shortgen_assets.domain.video.clips import TRANSITION_SECONDS, h264_args
 
-HELD_TAIL_SECONDS = 0.5  # how much of the previous clip is decoded to find its last frame
+TRANSITION_SECONDS = 0.4
 
 
 @dataclass(frozen=True)
-class ConcatEntry:
-    """One file of the concat demuxer's script, read from `inpoint` seconds on."""
+class Blend:
+    """A transition of `kind` into the scene whose first frame is `start` (in the joined
+    stream), over its first `frames` frames."""
 
-    path: str
-    inpoint: float = 0.0
+    kind: str
+    start: int
+    frames: int
 
 
 def transitions(plan: ProductionPlan, footage: Footage) -> list[str]:
@@ -45,76 +41,70 @@ def _frames(clip: Clip, fps: int) -> int:
     return max(1, round(clip.duration_seconds * fps))
 
 
-def first_keyframe_after(path: str, frame: int, fps: int) -> int | None:
-    """The index of the clip's first keyframe at or after `frame` (None: none in the clip)."""
-    args = [ffprobe_exe(), "-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey"]
-    args += ["-show_entries", "frame=pts_time", "-of", "csv=p=0", path]
-    out = subprocess.run(args, capture_output=True, text=True, check=False).stdout
-    times = [float(t) for t in re.findall(r"-?\d+(?:\.\d+)?", out)]
-    if not times:
-        return None
-    indices = [round((t - times[0]) * fps) for t in times]
-    return next((i for i in indices if i >= frame), None)
+def blends(plan: ProductionPlan, footage: Footage, fps: int) -> list[Blend]:
+    """The transitions that blend frames: each at most half of either clip it joins."""
+    clips, found, start = footage.clips, [], 0
+    for i, kind in enumerate(transitions(plan, footage), start=1):
+        start += _frames(clips[i - 1], fps)
+        frames = min(
+            round(TRANSITION_SECONDS * fps),
+            _frames(clips[i], fps) // 2,
+            _frames(clips[i - 1], fps) // 2,
+        )
+        if kind != "cut" and frames >= 2:
+            found.append(Blend(kind, start, frames))
+    return found
 
 
-def _blend(kind: str, seconds: float, blend: int, width: int) -> str:
-    """[held] (the previous clip's last frame) into [c] (the clip) as [out]. A fade lays the
-    held frame, its alpha fading out, over the clip; a slide pushes the held frame out left
-    with the clip beside it (a moving crop of the two side by side). Both copy and mix rows
-    where `xfade` computes every pixel of its fade and slide in floats (half the CPU); the
+def _blend(kind: str, frames: int, fps: int, width: int, held: str, clip: str, out: str) -> str:
+    """[held] (the previous scene's last frame) into [clip] (the window's frames) as [out]. A
+    fade lays the held frame, its alpha fading out, over the clip; a slide pushes the held frame
+    out left with the clip beside it (a moving crop of the two side by side). Both copy and mix
+    rows where `xfade` computes every pixel of its fade and slide in floats (half the CPU); the
     zoom, which has no such shortcut, stays xfade's."""
+    seconds = frames / fps
     if kind == "fade":
         return (
-            f"[held]format=yuva420p,fade=t=out:st=0:d={seconds:.6f}:alpha=1[h];"
-            "[c][h]overlay=eof_action=pass:format=yuv420[out]"
+            f"[{held}]format=yuva420p,fade=t=out:st=0:d={seconds:.6f}:alpha=1[{held}a];"
+            f"[{clip}][{held}a]overlay=eof_action=pass:format=yuv420[{out}]"
         )
     if kind == "slide":
-        x = f"min({width},{width}*n/{blend})"
-        return f"[held][c]hstack=shortest=1,crop={width}:ih:x='{x}':y=0[out]"
-    return f"[held][c]xfade=transition=zoomin:duration={seconds:.6f}:offset=0[out]"
+        x = f"min({width},{width}*n/{frames})"
+        return f"[{held}][{clip}]hstack=shortest=1,crop={width}:ih:x='{x}':y=0[{out}]"
+    return f"[{held}][{clip}]xfade=transition=zoomin:duration={seconds:.6f}:offset=0[{out}]"
 
 
-def render_head(
-    previous: Clip, clip: Clip, kind: str, blend: int, frames: int, fps: int, out: Path
-) -> Path:
-    """The first `frames` frames of `clip`, the first `blend` of them blended from the held last
-    frame of `previous`, at `clip`'s size."""
-    seconds = blend / fps
-    held_seconds = frames / fps if kind == "slide" else seconds  # side by side to the end
-    size = f"{clip.width}:{clip.height}"
-    graph = (
-        f"[0:v]reverse,trim=end_frame=1,scale={size},setsar=1,format=yuv420p,fps={fps},"
-        f"setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop_duration={held_seconds:.6f}[held];"
-        f"[1:v]fps={fps},trim=end_frame={frames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[c];"
-        f"{_blend(kind, seconds, blend, clip.width)}"
-    )
-    with atomic_output(out) as tmp:
-        args = ["-sseof", f"-{HELD_TAIL_SECONDS}", "-i", previous.path, "-i", clip.path]
-        args += ["-filter_complex", graph, "-map", "[out]", "-frames:v", str(frames)]
-        run_ffmpeg([*args, *h264_args(fps), str(tmp)], what=f"joining {Path(clip.path).name}")
-    return out
-
-
-def joined_footage(
-    plan: ProductionPlan, footage: Footage, fps: int, work: Path
-) -> list[ConcatEntry]:
-    """The concat script's entries playing the footage with the plan's transitions."""
-    clips = footage.clips
-    entries = [ConcatEntry(clips[0].path)] if clips else []
-    for i, kind in enumerate(transitions(plan, footage), start=1):
-        previous, clip = clips[i - 1], clips[i]
-        blend = min(round(TRANSITION_SECONDS * fps), _frames(clip, fps) // 2)
-        blend = min(blend, _frames(previous, fps) // 2)
-        if kind == "cut" or blend < 2:
-            entries.append(ConcatEntry(clip.path))
-            continue
-        keyframe = first_keyframe_after(clip.path, blend, fps)
-        whole = keyframe is None or keyframe >= _frames(clip, fps)
-        head_frames = _frames(clip, fps) if whole else keyframe
-        head = render_head(
-            previous, clip, kind, blend, head_frames, fps, work / f"transition_{i}.mp4"
+def transition_filters(
+    found: list[Blend], fps: int, width: int, source: str, out: str
+) -> list[str]:
+    """Filter-graph parts playing [source] (the joined footage at the frame size) as [out] with
+    the blends drawn in."""
+    if not found:
+        return [f"[{source}]null[{out}]"]
+    labels = [f"s{i}" for i in range(len(found) + 1)]
+    held = [f"h{i}" for i in range(len(found))]
+    window = [f"w{i}" for i in range(len(found))]
+    parts = [
+        f"[{source}]split={3 * len(found) + 1}" + "".join(f"[{x}]" for x in labels + held + window)
+    ]
+    edges = [0] + [b.start + b.frames for b in found]
+    for i, label in enumerate(labels):
+        end = f":end_frame={found[i].start}" if i < len(found) else ""
+        parts.append(f"[{label}]trim=start_frame={edges[i]}{end},setpts=PTS-STARTPTS[{label}t]")
+    segments = [f"{labels[0]}t"]
+    for i, b in enumerate(found):
+        parts.append(
+            f"[{held[i]}]trim=start_frame={b.start - 1}:end_frame={b.start},setpts=PTS-STARTPTS,"
+            f"tpad=stop_mode=clone:stop_duration={b.frames / fps:.6f}[{held[i]}t]"
         )
-        entries.append(ConcatEntry(str(head)))
-        if not whole:
-            entries.append(ConcatEntry(clip.path, inpoint=keyframe / fps))
-    return entries
+        parts.append(
+            f"[{window[i]}]trim=start_frame={b.start}:end_frame={b.start + b.frames},"
+            f"setpts=PTS-STARTPTS[{window[i]}t]"
+        )
+        blended = f"b{i}"
+        parts.append(_blend(b.kind, b.frames, fps, width, f"{held[i]}t", f"{window[i]}t", blended))
+        parts.append(f"[{blended}]trim=end_frame={b.frames},setpts=PTS-STARTPTS[{blended}t]")
+        segments += [f"{blended}t", f"{labels[i + 1]}t"]
+    inputs = "".join(f"[{s}]" for s in segments)
+    parts.append(f"{inputs}concat=n={len(segments)}:v=1:a=0[{out}]")
+    return parts
