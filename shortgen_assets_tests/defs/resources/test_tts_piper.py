@@ -66,6 +66,26 @@ def test_overrunning_narration_is_retaken_at_a_shorter_length_scale(tmp_path: Pa
     assert_consistent(fitted, LONG_SCRIPT)
 
 
+def test_a_script_short_of_its_target_is_slowed_from_the_first_take(tmp_path: Path) -> None:
+    """The default demo's case: 74 words at 165 wpm predict 27 s for a 30 s video. The first
+    take is already at the slower rate, so the fit needs no second synthesis."""
+    script = [
+        "Here is how Tempo Focus Timer makes it easy.",
+        "Tempo blocks distracting apps only while a sprint is running.",
+        "Deep work in 25-minute sprints, without the guilt.",
+        "Maya finished her thesis draft in three weeks using four sprints a day.",
+        "A visible timer turns a vague to-do list into one clear next step.",
+        "Streaks and a weekly focus score show your progress at a glance.",
+        "Download Tempo free and start your first sprint today.",
+    ]
+    narration = PiperTTS().synthesize(script, JOE, tmp_path / "v.wav", target_seconds=30)
+
+    assert narration.characters == sum(len(s) for s in script)  # one take
+    assert abs(narration.duration_ms / 1000 - 30) <= 30 * 0.05
+    assert narration.words_per_minute < JOE.words_per_minute * 0.95
+    assert_consistent(narration, script)
+
+
 def test_a_language_without_a_piper_voice_is_narrated_by_espeak(tmp_path: Path) -> None:
     sentences = ["Voici la lampe Aurora.", "Elle vous réveille en douceur."]
     tts = PiperTTS()

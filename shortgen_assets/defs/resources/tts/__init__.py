@@ -38,6 +38,9 @@ class TTSResource(ConfigurableResource):
     """Synthesizes the plan's voiceover sentences; `provider` names the vendor."""
 
     provider: ClassVar[str]
+    # Whether speed 1.0 speaks at the theme's words_per_minute (the offline voices), so a take's
+    # length can be predicted from its words before it is synthesized.
+    speaks_theme_rate: ClassVar[bool] = False
     fit_tolerance: float = Field(
         0.05, ge=0, description="allowed miss of the target duration before a re-take"
     )
@@ -79,7 +82,7 @@ class TTSResource(ConfigurableResource):
             raise ValueError("nothing to narrate: every voiceover sentence is blank")
         if target_seconds <= 0:
             raise ValueError(f"target_seconds must be positive, got {target_seconds}")
-        speed, characters = 1.0, 0
+        speed, characters = self._first_speed(spoken, voice, target_seconds), 0
         for _ in range(FIT_ATTEMPTS):
             take = trim_take(self.render(spoken, voice, speed))
             characters += take.characters
@@ -104,6 +107,14 @@ class TTSResource(ConfigurableResource):
             cost_usd=round(self.cost_usd(characters), 6),
             words_per_minute=round(word_count * 60_000 / duration_ms),
         )
+
+    def _first_speed(self, spoken: list[str], voice: Voice, target: float) -> float:
+        """1.0, or for a voice that speaks the theme's rate, the speed at which the words are
+        predicted to fill `target`: the fit then rarely needs a second whole take."""
+        if not self.speaks_theme_rate:
+            return 1.0
+        words = sum(len(sentence.split()) for sentence in spoken)
+        return self._fitted_speed(voice, 1.0, words * 60 / voice.words_per_minute, target) or 1.0
 
     def _fitted_speed(
         self, voice: Voice, speed: float, seconds: float, target: float

@@ -21,6 +21,7 @@ class EspeakTTS(TTSResource):
     """The default voice: no key, no network, no cost."""
 
     provider: ClassVar[str] = "espeak"
+    speaks_theme_rate: ClassVar[bool] = True
 
     @property
     def tts_model(self) -> str:

@@ -22,6 +22,7 @@ class PiperTTS(TTSResource):
     """Neural narration with no key, no network and no cost; the model loads once per process."""
 
     provider: ClassVar[str] = "piper"
+    speaks_theme_rate: ClassVar[bool] = True
 
     @property
     def tts_model(self) -> str:
