@@ -9,7 +9,7 @@
 
 Target (issue 15): the demo within 1.3x the floor. Alternate `--runs` so load changes hit both.
 
-    .venv/bin/python benchmarks/demo.py [--runs 1] [--work DIR]
+    .venv/bin/python benchmarks/demo.py [--runs 1] [--work DIR] [--theme FILE]
     SHORTGEN_VIDEO_WIDTH=270 SHORTGEN_VIDEO_HEIGHT=480 .venv/bin/python benchmarks/demo.py  # smoke
 """
 
@@ -41,7 +41,7 @@ def measured(cmd: list[str], logs: Path, env: dict[str, str] | None = None) -> t
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def demo_run(work: Path) -> tuple[float, float, Path]:
+def demo_run(work: Path, theme: Path | None) -> tuple[float, float, Path]:
     home = Path(tempfile.mkdtemp(prefix="home-", dir=work))
     env = {
         **os.environ,
@@ -50,7 +50,8 @@ def demo_run(work: Path) -> tuple[float, float, Path]:
         "DAGSTER_HOME": str(home / "dagster"),
     }
     shortgen = str(Path(sys.executable).with_name("shortgen"))
-    wall, cpu = measured([shortgen, "demo"], home / "demo", env)
+    args = [shortgen, "demo", *(["--theme", str(theme.resolve())] if theme else [])]
+    wall, cpu = measured(args, home / "demo", env)
     stdout = (home / "demo.out").read_text()
     video = next(line.split(":", 1)[1].strip() for line in stdout.splitlines() if "video:" in line)
     return wall, cpu, Path(video)
@@ -69,13 +70,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument(
+        "--theme", type=Path, default=None, help="a theme file (default: the default theme)"
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="shortgen-bench-demo-"))
     work.mkdir(parents=True, exist_ok=True)
     ratios_wall, ratios_cpu = [], []
     for run in range(1, args.runs + 1):
         load = os.getloadavg()[0]
-        demo_wall, demo_cpu, video = demo_run(work)
+        demo_wall, demo_cpu, video = demo_run(work, args.theme)
         floor_wall, floor_cpu = floor_run(video, work)
         info = probe(video)
         ratios_wall.append(demo_wall / floor_wall)
