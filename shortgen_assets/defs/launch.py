@@ -7,11 +7,11 @@ in the instance's history, visible in the UI afterwards.
 from __future__ import annotations
 
 import queue
-import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from threading import Thread
 
 from dagster import (
     AssetKey,
@@ -128,9 +128,11 @@ def materialize_job(
             if job is not None:  # a hand-added partition gets its row from its first stage
                 mark_running(job, run_id)
     begun = time.monotonic()
-    worker = threading.Thread(target=execute, name=f"shortgen-job-{key}", daemon=True)
+    events: queue.Queue[EventLogEntry] = queue.Queue()
+    instance.add_event_listener(run_id, events.put)  # before the run starts: no event is missed
+    worker = Thread(target=execute, name=f"shortgen-job-{key}", daemon=True)
     worker.start()
-    steps = _follow(instance, run_id, worker, on_step, on_wait)
+    steps = _follow(instance, run_id, worker, events, on_step, on_wait)
     result = outcome["result"]
     run = RunOutcome(
         run_id,
@@ -154,18 +156,17 @@ def materialize_job(
 def _follow(
     instance: DagsterInstance,
     run_id: str,
-    worker: threading.Thread,
+    worker: Thread,
+    events: queue.Queue[EventLogEntry],
     on_step: Callable[[StepReport], None],
     on_wait: Callable[[str], None],
 ) -> list[StepReport]:
     """Report step starts and ends, and what a step waits for, until the run's thread is done.
 
-    The run executes in this process, so its step events arrive through the instance's event
+    The run executes in this process, so its events arrive in `events` from the instance's event
     listener as they are stored, instead of by polling the event log (which cost seconds of CPU
     per run). Only between steps, when the next one may wait for a pool slot, is storage read.
     """
-    events: queue.Queue[EventLogEntry] = queue.Queue()
-    instance.add_event_listener(run_id, events.put)
     waits = PoolWaits(instance, run_id, on_wait)
     steps: list[StepReport] = []
     started: dict[str, float] = {}
