@@ -25,3 +25,12 @@ PROVIDER_READ_TIMEOUT_S = 120.0
 """Waiting for an API provider's answer, per attempt (a long LLM reply takes a minute or two)."""
 PROVIDER_CALL_BUDGET_S = 170.0
 """One provider call with all its retries: a dead provider fails its step within 3 minutes."""
+
+
+def hook_and_cta_positions(caption_position: str) -> tuple[str, str]:
+    """Where the hook and the call to action sit, clear of the captions: both at the top over
+    bottom or centred captions; under top captions, the hook in the middle and the CTA at the
+    bottom (at the end the logo end card takes the middle)."""
+    if caption_position == "top":
+        return "center", "bottom"
+    return "top", "top"

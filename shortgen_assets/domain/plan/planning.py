@@ -39,6 +39,7 @@ from shortgen_assets.domain.schemas import (
     Theme,
     TrendReport,
 )
+from shortgen_assets.domain.standards import hook_and_cta_positions
 from shortgen_assets.domain.text import (
     STOPWORDS,
     close_sentence,
@@ -302,17 +303,18 @@ def build_scenes(
 
 def build_overlays(theme: Theme, hook: str) -> list[TextOverlay]:
     """Hook at the start, call to action at the end, the tagline mid-video when there is room;
-    placed away from the captions."""
+    placed away from the captions (the hook and CTA where the composer draws them)."""
     seconds = float(theme.duration_seconds)
     span = min(OVERLAY_SECONDS, 0.4 * seconds)
     away = "bottom" if theme.caption_style.position == "top" else "top"
+    hook_at, cta_at = hook_and_cta_positions(theme.caption_style.position)
     overlays = [
-        TextOverlay(text=trim_chars(hook, 60), start=0.0, end=span, position=away, style="hook"),
+        TextOverlay(text=trim_chars(hook, 60), start=0.0, end=span, position=hook_at, style="hook"),
         TextOverlay(
             text=trim_chars(theme.call_to_action, OVERLAY_MAX_CHARS),
             start=round(seconds - span, 2),
             end=seconds,
-            position=away,
+            position=cta_at,
             style="cta",
         ),
     ]

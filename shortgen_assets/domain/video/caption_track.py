@@ -18,6 +18,7 @@ from PIL import Image
 from pydantic import BaseModel, computed_field
 
 from shortgen_assets.domain.schemas import Palette, ProductionPlan, TextOverlay
+from shortgen_assets.domain.standards import hook_and_cta_positions
 from shortgen_assets.domain.video.captions import (
     EDGE_MARGIN,
     Box,
@@ -205,8 +206,7 @@ def _overlay_specs(
     plan: ProductionPlan, duration_s: float, hook_s: float, cta_s: float, caption_position: str
 ) -> list[TextOverlay]:
     """Hook over the first seconds, CTA over the last, plus the plan's own overlays."""
-    hook_position = "center" if caption_position == "top" else "top"
-    cta_position = "bottom" if caption_position == "top" else "top"  # the end card gets the middle
+    hook_position, cta_position = hook_and_cta_positions(caption_position)
     specs = [
         TextOverlay(
             text=plan.hook_text,
