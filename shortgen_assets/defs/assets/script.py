@@ -47,7 +47,7 @@ def script(
     with app_db.session() as session:
         report = load_report(session, report_id)
     plan, usage = llm.plan(theme, report, job_id)
-    plan = assign_scene_kinds(plan, theme)
+    plan = assign_scene_kinds(plan, theme, job_id)
     with app_db.session() as session:
         script_id = save_script(session, job_id, report_id, plan, theme, usage, context.run.run_id)
     return MaterializeResult(

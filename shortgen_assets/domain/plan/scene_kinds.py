@@ -94,20 +94,33 @@ def _show(scene: Scene, brand: Brand, index: int) -> Scene:
     return scene.model_copy(update={"kind": kind, "media_index": index, "text": None})
 
 
-def _match(scenes: list[Scene], heard: list[str], brand: Brand) -> list[Scene]:
-    """Best-fitting pairs first, each item once; then unused items to unmatched scenes in order."""
+def _distinctive(about: list[set[str]], product: str) -> list[set[str]]:
+    """Each item's words without the product's name and those most items share ("timer",
+    "app"): a word the narration says throughout tells nothing about which item fits."""
+    common = {w for w in set().union(*about) if 2 * sum(w in a for a in about) > len(about)}
+    return [a - common - _tokens(product) for a in about]
+
+
+def _match(
+    scenes: list[Scene], heard: list[str], brand: Brand, product: str, job_id: int
+) -> list[Scene]:
+    """Best-fitting pairs first, each item once; then unused items to unmatched scenes. Between
+    items that fit a scene equally well, and for the unmatched scenes, the items' order turns
+    with the job: jobs of one theme share their best matches but not every shot."""
     open_scenes = [i for i, s in enumerate(scenes) if s.kind != "end_card"]
-    about = [_tokens(m.about) for m in brand.media]
+    count = len(brand.media)
+    rank = [(m - job_id) % count for m in range(count)]  # this job's order of the items
+    about = _distinctive([_tokens(m.about) for m in brand.media], product)
     words = [_tokens(f"{heard[i]} {scenes[i].visual_prompt}") for i in range(len(scenes))]
     pairs = sorted(
-        ((len(about[m] & words[i]), -i, m) for i in open_scenes for m in range(len(brand.media))),
+        ((len(about[m] & words[i]), -i, -rank[m], m) for i in open_scenes for m in range(count)),
         reverse=True,
     )
     placed: dict[int, int] = {}
-    for score, neg_i, m in pairs:
+    for score, neg_i, _, m in pairs:
         if score and -neg_i not in placed and m not in placed.values():
             placed[-neg_i] = m
-    spare = [m for m in range(len(brand.media)) if m not in placed.values()]
+    spare = sorted((m for m in range(count) if m not in placed.values()), key=rank.__getitem__)
     for i in open_scenes:
         if i not in placed and spare:
             placed[i] = spare.pop(0)
@@ -157,7 +170,7 @@ def _valid_kinds(plan: ProductionPlan, brand: Brand) -> bool:
     return bool(chosen) and not kit_problems(plan, brand)
 
 
-def assign_scene_kinds(plan: ProductionPlan, theme: Theme) -> ProductionPlan:
+def assign_scene_kinds(plan: ProductionPlan, theme: Theme, job_id: int = 0) -> ProductionPlan:
     """The plan with a kind (and kit item) per scene; unchanged for a theme without a kit."""
     brand = theme.brand
     if brand is None or not (brand.logo or brand.media) or _valid_kinds(plan, brand):
@@ -168,7 +181,8 @@ def assign_scene_kinds(plan: ProductionPlan, theme: Theme) -> ProductionPlan:
         scenes = _with_end_card(scenes)
     draft = plan.model_copy(update={"scenes": scenes})
     if brand.media:
-        scenes = _top_up(_match(scenes, scene_narration(draft), brand), brand)
+        heard = scene_narration(draft)
+        scenes = _top_up(_match(scenes, heard, brand, theme.product, job_id), brand)
     return plan.model_copy(update={"scenes": scenes})
 
 

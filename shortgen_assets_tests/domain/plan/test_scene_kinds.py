@@ -36,6 +36,20 @@ def test_a_kit_plan_shows_the_kit_for_half_the_video_and_ends_on_the_logo(second
         assert shown == set(range(len(theme.brand.media)))
 
 
+def test_jobs_of_one_theme_show_their_kit_in_different_places() -> None:
+    """A 10 s brief has room for the hook, the tagline and the CTA: its jobs share most words,
+    so only the hook would tell their shots apart if the kit were placed the same way."""
+    theme = THEME.model_copy(update={"duration_seconds": 10})
+    shots = []
+    for job_id in (1, 2, 3):
+        plan = assign_scene_kinds(build_plan(theme, make_report(), job_id), theme, job_id)
+        assert kit_problems(plan, theme.brand) == []
+        shots.append([s.media_index for s in plan.scenes])
+    for a, b in ((0, 1), (0, 2), (1, 2)):
+        differ = sum(x != y for x, y in zip(shots[a], shots[b], strict=False))
+        assert differ >= 2, (shots[a], shots[b])
+
+
 @pytest.mark.parametrize("job_id", range(1, 7))
 @pytest.mark.parametrize("items", [1, 2])
 def test_a_small_kit_is_planned_with_room_above_half(job_id: int, items: int) -> None:
@@ -43,7 +57,7 @@ def test_a_small_kit_is_planned_with_room_above_half(job_id: int, items: int) ->
     rendered at 49.9% and failed the output check, so plans keep a margin."""
     brand = THEME.brand.model_copy(update={"media": THEME.brand.media[:items]})
     theme = THEME.model_copy(update={"duration_seconds": 20, "brand": brand})
-    plan = assign_scene_kinds(build_plan(theme, make_report(), job_id), theme)
+    plan = assign_scene_kinds(build_plan(theme, make_report(), job_id), theme, job_id)
     assert kit_share(plan.scenes) >= PLANNED_KIT_SHARE
     assert kit_problems(plan, theme.brand) == []
 
