@@ -1,10 +1,12 @@
 """What each scene shows: the brand kit where it fits the narration, procedural where nothing does.
 
 Any plan (offline or LLM) passes through `assign_scene_kinds`: a kit item is placed on the scene
-whose narration and prompt share the most words with its `about` text; the last scene becomes the
-logo end card; a scene left over with a number in its narration becomes a kinetic-type card. If the
-kit still covers less than half the video, the best-fitting media are shown again. A plan the LLM
-already gave valid kinds keeps them. `kit_problems` is the blocking check on the result.
+whose narration and prompt share the most words with its `about` text (words that tell the items
+apart; ties and unmatched items in an order that turns with the job, so a theme's jobs differ);
+the last scene becomes the logo end card; a scene left over with a number in its narration
+becomes a kinetic-type card. If the kit still covers less than half the video, the best-fitting
+media are shown again. A plan the LLM already gave valid kinds keeps them. `kit_problems` is
+the blocking check on the result.
 """
 
 from __future__ import annotations
