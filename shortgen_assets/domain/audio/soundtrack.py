@@ -177,10 +177,11 @@ def master(
         peak_excess = measured.true_peak_dbtp - ceiling_dbtp
         if abs(off) <= 0.3 and peak_excess <= 0:
             break
-        if peak_excess > 0:
+        if peak_excess > 0:  # a new ceiling: earlier passes say nothing about its slope
             limit -= peak_excess + 0.1
             tried = []
-        tried.append((gain, measured.integrated_lufs))
+        else:
+            tried.append((gain, measured.integrated_lufs))
         gain += off / _loudness_per_db(tried)
     if measured.true_peak_dbtp > ceiling_dbtp:
         trim = ceiling_dbtp - measured.true_peak_dbtp - 0.1
