@@ -99,7 +99,8 @@ def _show(scene: Scene, brand: Brand, index: int) -> Scene:
 def _distinctive(about: list[set[str]], product: str) -> list[set[str]]:
     """Each item's words without the product's name and those most items share ("timer",
     "app"): a word the narration says throughout tells nothing about which item fits."""
-    common = {w for w in set().union(*about) if 2 * sum(w in a for a in about) > len(about)}
+    shared = {w: sum(w in a for a in about) for w in set().union(*about)}
+    common = {w for w, n in shared.items() if n >= 2 and 2 * n > len(about)}
     return [a - common - _tokens(product) for a in about]
 
 

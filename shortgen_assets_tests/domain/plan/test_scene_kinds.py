@@ -12,6 +12,7 @@ from shortgen_assets.domain.plan.scene_kinds import (
     kit_problems,
     kit_share,
     number_phrase,
+    scene_narration,
 )
 from shortgen_assets.domain.plan.summaries import plan_markdown
 from shortgen_assets.domain.themes import load_theme
@@ -34,6 +35,20 @@ def test_a_kit_plan_shows_the_kit_for_half_the_video_and_ends_on_the_logo(second
     if seconds >= 10:  # room for every item
         shown = {s.media_index for s in plan.scenes if s.media_index is not None}
         assert shown == set(range(len(theme.brand.media)))
+
+
+@pytest.mark.parametrize("job_id", [3, 4, 5, 6, 7])
+def test_a_kit_of_one_item_is_shown_where_the_narration_speaks_of_it(job_id: int) -> None:
+    """With one item every word of its `about` is its own: none is dropped as shared."""
+    brand = THEME.brand.model_copy(
+        update={"media": [m for m in THEME.brand.media if "study rooms" in m.about]}
+    )
+    theme = THEME.model_copy(update={"duration_seconds": 30, "brand": brand})
+    plan = assign_scene_kinds(build_plan(theme, make_report(), job_id), theme, job_id)
+    heard = scene_narration(plan)
+    about_it = [i for i, text in enumerate(heard) if "study rooms" in text.lower()]
+    assert about_it, "this job's narration should mention the study rooms"
+    assert any(plan.scenes[i].media_index == 0 for i in about_it)
 
 
 def test_jobs_of_one_theme_show_their_kit_in_different_places() -> None:
