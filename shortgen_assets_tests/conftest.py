@@ -160,3 +160,15 @@ def installation(
 def instance(installation: Settings) -> Iterator[DagsterInstance]:
     with DagsterInstance.get() as dagster_instance:
         yield dagster_instance
+        _assert_no_instance_left_open(dagster_instance)
+
+
+def _assert_no_instance_left_open(dagster_instance: DagsterInstance) -> None:
+    """Entering an instance makes its storage Dagster's current one until it exits. A test that
+    leaves one open (a schedule context used without `with`) makes a later test in the same worker
+    fail at random, when collecting that instance restores a storage whose instance is gone."""
+    from dagster._core.storage.defs_state.base import DefsStateStorage
+
+    assert DefsStateStorage.get() is dagster_instance.defs_state_storage, (
+        "a Dagster instance entered during the test was not exited; use the context with `with`"
+    )

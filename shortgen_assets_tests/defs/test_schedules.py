@@ -36,7 +36,10 @@ def test_theme_schedule_requests_a_job_and_schedules_start_stopped(
     assert schedules["tempo_focus_videos"].cron_schedule == cron_for(2)
     resources = {"app_db": defs.resources["app_db"]}
 
-    schedules["tempo_focus_videos"](build_schedule_context(instance=instance, resources=resources))
+    # Each context is closed as the daemon closes it: a context left open holds an instance whose
+    # collection later resets Dagster's current defs-state storage to this test's dead instance.
+    with build_schedule_context(instance=instance, resources=resources) as context:
+        schedules["tempo_focus_videos"](context)
     with session_scope(installation.app_database_url) as session:
         [job] = session.scalars(select(Job)).all()
         assert (job.status, job.source, job.theme_name) == ("requested", "schedule", "tempo-focus")
@@ -44,10 +47,9 @@ def test_theme_schedule_requests_a_job_and_schedules_start_stopped(
     with session_scope(installation.app_database_url) as session:
         request_jobs(session, load_theme(DEFAULT_THEME), DEFAULT_THEME)
     tick_time = datetime(2026, 11, 23, 6, tzinfo=UTC)
-    refresh = schedules["trend_refresh"](
-        build_schedule_context(
-            instance=instance, resources=resources, scheduled_execution_time=tick_time
-        )
-    )
+    with build_schedule_context(
+        instance=instance, resources=resources, scheduled_execution_time=tick_time
+    ) as context:
+        refresh = schedules["trend_refresh"](context)
     assert [request.partition_key for request in refresh] == [str(job.id + 1)]
     assert refresh[0].run_key == f"refresh-{job.id + 1}-2026112306"
