@@ -3,8 +3,9 @@
 Any plan (offline or LLM) passes through `assign_scene_kinds`: a kit item is placed on the scene
 whose narration and prompt share the most words with its `about` text (words that tell the items
 apart; ties and unmatched items in an order that turns with the job, so a theme's jobs differ);
-the last scene becomes the logo end card; a scene left over with a number in its narration
-becomes a kinetic-type card. If the kit still covers less than half the video, the best-fitting
+the last scene becomes the logo end card; an opening scene nothing fits shows the best-placed
+product image again; a scene left over with a number in its narration becomes a kinetic-type
+card. If the kit still covers less than half the video, the best-fitting
 media are shown again. A plan the LLM already gave valid kinds keeps them. `kit_problems` is
 the blocking check on the result.
 """
@@ -107,26 +108,36 @@ def _distinctive(about: list[set[str]], product: str) -> list[set[str]]:
 def _match(
     scenes: list[Scene], heard: list[str], brand: Brand, product: str, job_id: int
 ) -> list[Scene]:
-    """Best-fitting pairs first, each item once; then unused items to unmatched scenes. Between
-    items that fit a scene equally well, and for the unmatched scenes, the items' order turns
-    with the job: jobs of one theme share their best matches but not every shot."""
+    """Best-fitting pairs first, each item once; then unused items to unmatched scenes. A
+    sentence is heard across a scene boundary, so between scenes that hear an item's words
+    equally, the one whose own prompt (its talking point) names them wins. Between items that
+    fit a scene equally well, and for the unmatched scenes, the items' order turns with the job:
+    jobs of one theme share their best matches but not every shot."""
     open_scenes = [i for i, s in enumerate(scenes) if s.kind != "end_card"]
     count = len(brand.media)
     rank = [(m - job_id) % count for m in range(count)]  # this job's order of the items
     about = _distinctive([_tokens(m.about) for m in brand.media], product)
     words = [_tokens(f"{heard[i]} {scenes[i].visual_prompt}") for i in range(len(scenes))]
+    topics = [_tokens(scenes[i].visual_prompt) for i in range(len(scenes))]
     pairs = sorted(
-        ((len(about[m] & words[i]), -i, -rank[m], m) for i in open_scenes for m in range(count)),
+        (
+            (len(about[m] & words[i]), len(about[m] & topics[i]), -i, -rank[m], m)
+            for i in open_scenes
+            for m in range(count)
+        ),
         reverse=True,
     )
     placed: dict[int, int] = {}
-    for score, neg_i, _, m in pairs:
+    for score, _, neg_i, _, m in pairs:
         if score and -neg_i not in placed and m not in placed.values():
             placed[-neg_i] = m
     spare = sorted((m for m in range(count) if m not in placed.values()), key=rank.__getitem__)
     for i in open_scenes:
         if i not in placed and spare:
             placed[i] = spare.pop(0)
+    opener = open_scenes[0] if open_scenes else None
+    if opener is not None and opener not in placed and placed and not NUMBER.search(heard[opener]):
+        placed[opener] = _opening_item(list(placed.values()), brand)
     for i in open_scenes:
         if i in placed:
             scenes[i] = _show(scenes[i], brand, placed[i])
@@ -134,6 +145,13 @@ def _match(
             phrase = number_phrase(heard[i][number.start() :])
             scenes[i] = scenes[i].model_copy(update={"kind": "kinetic_text", "text": phrase})
     return scenes
+
+
+def _opening_item(placed: list[int], brand: Brand) -> int:
+    """The item an opening scene that fits nothing shows again: the best-placed product image
+    (a short opens on the product, not on a pattern), else the best-placed item."""
+    images = [m for m in placed if brand.media[m].kind == "image"]
+    return (images or placed)[0]
 
 
 def number_phrase(text: str) -> str:

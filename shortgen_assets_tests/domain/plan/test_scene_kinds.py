@@ -15,6 +15,7 @@ from shortgen_assets.domain.plan.scene_kinds import (
     scene_narration,
 )
 from shortgen_assets.domain.plan.summaries import plan_markdown
+from shortgen_assets.domain.schemas import ProductionPlan, Scene, Theme
 from shortgen_assets.domain.themes import load_theme
 from shortgen_assets_tests.conftest import DEFAULT_THEME
 from shortgen_assets_tests.domain.plan.test_planning import make_report
@@ -121,3 +122,55 @@ def test_the_plan_summary_says_what_each_scene_shows() -> None:
 )
 def test_a_kinetic_card_shows_the_number_and_what_it_counts(heard: str, card: str) -> None:
     assert number_phrase(heard) == card
+
+
+def _two_item_plan() -> tuple[ProductionPlan, Theme]:
+    """A product image and a clip; the sentence about the farms is heard across scenes 2 and 3,
+    and scene 3's own talking point is the farms."""
+    image, clip = THEME.brand.media[0], THEME.brand.media[2]
+    media = [
+        image.model_copy(update={"about": "a bag of sea salt crisps with half the salt"}),
+        clip.model_copy(update={"kind": "clip", "about": "cold Atlantic sea farms harvested"}),
+    ]
+    theme = THEME.model_copy(update={"brand": THEME.brand.model_copy(update={"media": media})})
+    prompts = ["opening hook", "half the salt of chips", "cold Atlantic farms", "closing shot"]
+    plan = ProductionPlan(
+        title="Kelp",
+        description="Two kit items.",
+        video_prompt="the product",
+        duration_target=20,
+        scenes=[
+            Scene(scene_number=n, duration_seconds=5, visual_prompt=p)
+            for n, p in enumerate(prompts, start=1)
+        ],
+        voiceover_sentences=[
+            "Nobody tells you this.",
+            "Half the salt of chips, and still crunchy.",
+            "It is harvested from cold Atlantic sea farms that need no fresh water.",
+            "Subscribe today.",
+        ],
+        hook_text="Nobody tells you this.",
+        cta_text="Subscribe today.",
+        hashtags=["kelp"],
+    )
+    return plan, theme
+
+
+def test_an_item_heard_across_two_scenes_goes_to_the_one_whose_talking_point_it_is() -> None:
+    plan, theme = _two_item_plan()
+    heard = scene_narration(plan)
+    assert "Atlantic" in heard[1] and "Atlantic" in heard[2]  # the farms sentence straddles them
+
+    scenes = assign_scene_kinds(plan, theme).scenes
+
+    assert [(s.kind, s.media_index) for s in scenes[1:]] == [
+        ("product_shot", 0),
+        ("clip", 1),
+        ("end_card", None),
+    ]
+
+
+def test_an_opening_scene_nothing_fits_shows_the_product_not_a_pattern() -> None:
+    plan, theme = _two_item_plan()
+    [opening, *_] = assign_scene_kinds(plan, theme).scenes
+    assert (opening.kind, opening.media_index) == ("product_shot", 0)
