@@ -5,9 +5,9 @@ whose narration and prompt share the most words with its `about` text (words tha
 apart; ties and unmatched items in an order that turns with the job, so a theme's jobs differ);
 the last scene becomes the logo end card; an opening scene nothing fits shows the best-placed
 product image again; a scene left over with a number in its narration becomes a kinetic-type
-card. If the kit still covers less than half the video, the best-fitting
-media are shown again. A plan the LLM already gave valid kinds keeps them. `kit_problems` is
-the blocking check on the result.
+card. If the kit still covers less than half the video, the best-fitting media are shown again.
+A plan the LLM already gave valid kinds keeps them. `kit_problems` is the blocking check on the
+result.
 """
 
 from __future__ import annotations
