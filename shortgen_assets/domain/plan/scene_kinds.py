@@ -117,8 +117,8 @@ def _match(
     count = len(brand.media)
     rank = [(m - job_id) % count for m in range(count)]  # this job's order of the items
     about = _distinctive([_tokens(m.about) for m in brand.media], product)
-    words = [_tokens(f"{heard[i]} {scenes[i].visual_prompt}") for i in range(len(scenes))]
-    topics = [_tokens(scenes[i].visual_prompt) for i in range(len(scenes))]
+    topics = [_tokens(scene.visual_prompt) for scene in scenes]
+    words = [_tokens(text) | topic for text, topic in zip(heard, topics, strict=True)]
     pairs = sorted(
         (
             (len(about[m] & words[i]), len(about[m] & topics[i]), -i, -rank[m], m)
