@@ -6,6 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
+from PIL import Image
 
 from shortgen_assets.defs.resources.footage import FootageResource
 from shortgen_assets.defs.resources.footage.fal import QUEUE_URL as FAL_QUEUE_URL
@@ -20,6 +21,8 @@ from shortgen_assets.defs.resources.footage.procedural import ProceduralFootage
 from shortgen_assets.defs.resources.http import ProviderError
 from shortgen_assets.domain.media import probe, run_ffmpeg
 from shortgen_assets.domain.schemas import Footage, Palette, ProductionPlan, Scene
+from shortgen_assets.domain.themes import load_theme
+from shortgen_assets_tests.conftest import theme_file
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "footage"
 W, H, FPS = 180, 320, 15
@@ -196,6 +199,30 @@ def test_pexels_unusable_download_is_a_provider_error(tmp_path: Path) -> None:
     respx.get(url__startswith="https://videos.pexels.com/").respond(content=b"<html>nope</html>")
     with pytest.raises(ProviderError, match="pexels: the downloaded video is unusable"):
         render(pexels(), tmp_path)
+
+
+@respx.mock
+def test_a_vendor_failing_while_kit_scenes_are_drawn_fails_the_render_and_leaves_whole_files(
+    tmp_path: Path,
+) -> None:
+    """Kit scenes are drawn while the vendor works: its error still fails the render, and every
+    scene file left behind is a finished clip, never a half-written one."""
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (400, 300), (200, 60, 40)).save(photo)
+    brand = {"media": [{"path": str(photo), "kind": "image", "about": "the product"}]}
+    theme = load_theme(theme_file(tmp_path, "kit", brand=brand))
+    shot = {"kind": "product_shot", "media_index": 0}
+    plan = make_plan((1.0, 1.0, 1.0))
+    scenes = [s.model_copy(update=shot) if s.scene_number != 2 else s for s in plan.scenes]
+    plan = plan.model_copy(update={"scenes": scenes})
+    respx.get(PEXELS_SEARCH_URL).respond(401, json={"error": "Invalid API key"})
+    clips = tmp_path / "clips"
+    with pytest.raises(ProviderError, match="pexels: HTTP 401"):
+        pexels().render(plan, Palette(), 3.0, clips, W, H, FPS, theme=theme)
+    left = sorted(p.name for p in clips.iterdir())
+    assert set(left) <= {"scene_01.mp4", "scene_03.mp4"}, left
+    for name in left:
+        assert probe(clips / name).duration == pytest.approx(1.0, abs=1.5 / FPS)
 
 
 def test_empty_key_is_a_provider_error(tmp_path: Path) -> None:
