@@ -12,7 +12,8 @@ Target (issue 15): the demo within 1.3x the floor. Alternate `--runs` so load ch
 `--breakdown` runs every ffmpeg call of the demo through benchmarks/ffmpeg_meter.py and splits the
 demo's CPU time into the composition's one encode, the footage clips, the other ffmpeg calls
 (mastering, thumbnail, checks) and the rest, spent in the process itself (Piper, the trend
-analysis, Dagster, captions, ffprobe); the meter's own CPU time is taken out of every figure.
+analysis, Dagster, captions, ffprobe); the meter's own CPU time is taken out of every CPU figure
+(its start-up, about 30 ms a call, stays in the wall time).
 
     .venv/bin/python benchmarks/demo.py [--runs 1] [--work DIR] [--theme FILE] [--breakdown]
     SHORTGEN_VIDEO_WIDTH=270 SHORTGEN_VIDEO_HEIGHT=480 .venv/bin/python benchmarks/demo.py  # smoke
