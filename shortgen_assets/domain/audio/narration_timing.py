@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,12 +53,14 @@ class Take:
     characters: int
 
 
-def starts_from_offsets(text: str, events: Iterable[tuple[int, int]]) -> dict[int, int]:
+def starts_from_offsets(said: list[str], events: Iterable[tuple[int, int]]) -> dict[int, int]:
     """Token index -> start ms from (character offset, audio ms) word events.
 
-    A token starts at the first event whose offset falls inside it (or before the next token).
+    `said` is what was spoken for each on-screen token (one or more words), the text spoken
+    being them joined by single spaces. A token starts at the first event whose offset falls
+    inside what was said for it (or before the next token's).
     """
-    token_starts = [m.start() for m in TOKEN.finditer(text)]
+    token_starts = list(itertools.accumulate((len(words) + 1 for words in said[:-1]), initial=0))
     starts: dict[int, int] = {}
     for offset, audio_ms in events:
         index = max(0, bisect.bisect_right(token_starts, offset) - 1)

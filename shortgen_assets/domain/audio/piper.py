@@ -3,7 +3,7 @@
 Piper (VITS) predicts how many audio frames each phoneme id lasts, then decodes exactly that many;
 the `alignment` extra exposes those durations, so they sum to the audio and the word timings need no
 separate aligner. Each on-screen word is phonemized on its own, so a token such as "24/7" (spoken
-"twenty four slash seven") or "AquaPulse" keeps one span however many spoken words it becomes.
+"twenty-four seven") or "AquaPulse" keeps one span however many spoken words it becomes.
 Loading a voice takes seconds, so each loads once per process and is reused across sentences and
 jobs. Each sentence is one inference call, ending in the pause the model makes for its full stop.
 """
@@ -32,6 +32,7 @@ from shortgen_assets.domain.audio.piper_voices import (
     PIPER_VOICES,
     BundledVoice,
 )
+from shortgen_assets.domain.audio.spoken import spoken_tokens
 from shortgen_assets.domain.audio.wav import FULL_SCALE, samples_to_ms
 
 PEAK = 0.9  # the take is scaled so its loudest sample sits at 0.9 of full scale (-0.9 dBFS)
@@ -111,15 +112,25 @@ def rate_range(voice_name: str) -> tuple[float, float]:
 def narrate(sentences: list[str], voice_name: str, words_per_minute: float) -> Take:
     """Speak each sentence at `words_per_minute`; word and sentence timings from the alignments.
 
-    The whole take is peak-normalized once, so sentences keep their relative loudness.
+    The whole take is peak-normalized once, so sentences keep their relative loudness. An
+    English voice reads prices, units, "24/7" and "10x" as a narrator would (see `spoken`).
     """
     voice = load_voice(voice_name)
     config = SynthesisConfig(length_scale=length_scale(voice_name, words_per_minute))
-    spoken = [_speak_sentence(voice, text, config) for text in sentences]
+    english = bundled_voice(voice_name).language == "en"
+    spoken = [
+        _speak_sentence(voice, text, read_aloud(TOKEN.findall(text), english), config)
+        for text in sentences
+    ]
     peak = max(float(np.max(np.abs(s.audio), initial=0.0)) for s in spoken)
     gain = PEAK / peak if peak > 1e-6 else 0.0
     rate = voice.config.sample_rate
     return join_pieces([_piece(sentence, gain, rate) for sentence in spoken])
+
+
+def read_aloud(tokens: list[str], english: bool) -> list[str]:
+    """The words the voice says for each on-screen token."""
+    return spoken_tokens(tokens) if english else tokens
 
 
 def phonemize_words(voice: PiperVoice, words: list[str]) -> list[list[str]]:
@@ -133,13 +144,16 @@ def phonemize_words(voice: PiperVoice, words: list[str]) -> list[list[str]]:
     return phonemized
 
 
-def _speak_sentence(voice: PiperVoice, text: str, config: SynthesisConfig) -> _Sentence:
-    """One inference call; token spans are sums of the sample counts of their phoneme ids."""
+def _speak_sentence(
+    voice: PiperVoice, text: str, said: list[str], config: SynthesisConfig
+) -> _Sentence:
+    """One inference call saying `said` (one entry per token of `text`); token spans are sums
+    of the sample counts of their phoneme ids."""
     id_map = voice.config.phoneme_id_map
     pad = list(id_map[PAD])
     ids: list[int] = [*id_map[BOS], *pad]
     id_spans: dict[int, tuple[int, int]] = {}
-    for index, phonemes in enumerate(phonemize_words(voice, TOKEN.findall(text))):
+    for index, phonemes in enumerate(phonemize_words(voice, said)):
         if index:
             ids += [*id_map[" "], *pad]
         first = last = None

@@ -80,6 +80,29 @@ def test_espeak_narration_is_real_speech_with_exact_timings(tmp_path: Path) -> N
     assert not [p for p in tmp_path.iterdir() if p.name != "voiceover.wav"]
 
 
+def test_espeak_says_prices_units_and_24_7_as_words_under_the_tokens_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shown = "It costs $1,499, rides 80 km and guards it 24/7."
+    written = "It costs 1,499 dollars, rides 80 kilometres and guards it twenty-four seven."
+    heard: list[str] = []
+
+    def speak(text: str, *args: object) -> espeak.Speech:  # the real espeak-ng, overheard
+        heard.append(text)
+        return real_speak(text, *args)
+
+    real_speak = espeak.speak
+    monkeypatch.setattr(espeak, "speak", speak)
+    take = EspeakTTS().render([shown], Voice(), speed=1.0)
+
+    assert heard == [written]
+    words = take.sentences[0].words
+    assert [w.text for w in words] == shown.split()
+    assert all(w.end_ms - w.start_ms > 100 for w in words)
+    spans = {w.text: w.end_ms - w.start_ms for w in words}
+    assert spans["$1,499,"] > 2000 and spans["24/7."] > 800  # several spoken words each
+
+
 def test_usage_reports_model_characters_seconds_and_cost(tmp_path: Path) -> None:
     tts = EspeakTTS()
     narration = tts.synthesize(["Hello there."], Voice(), tmp_path / "v.wav", 5)

@@ -32,13 +32,19 @@ def silence(ms: int) -> np.ndarray:
 
 
 def test_word_events_map_to_the_token_they_fall_in() -> None:
-    text = "Meet the  lamp."
-    # offsets 0 (Meet), 5 (the), 10 (lamp.); a second event inside "lamp." is ignored
-    assert starts_from_offsets(text, [(0, 10), (5, 200), (10, 400), (12, 450)]) == {
+    said = ["Meet", "the", "lamp."]
+    # offsets 0 (Meet), 5 (the), 9 (lamp.); a second event inside "lamp." is ignored
+    assert starts_from_offsets(said, [(0, 10), (5, 200), (9, 400), (11, 450)]) == {
         0: 10,
         1: 200,
         2: 400,
     }
+
+
+def test_a_token_said_as_several_words_starts_at_its_first_word() -> None:
+    said = ["It", "costs", "1,499 dollars", "today."]  # shown: It costs $1,499 today.
+    events = [(0, 0), (3, 150), (9, 400), (15, 900), (23, 1300)]
+    assert starts_from_offsets(said, events) == {0: 0, 1: 150, 2: 400, 3: 1300}
 
 
 def test_untimed_or_backwards_tokens_join_their_neighbour() -> None:

@@ -8,11 +8,14 @@ from shortgen_assets.defs.resources.http import ProviderError
 from shortgen_assets.defs.resources.tts import TTSResource
 from shortgen_assets.domain.audio import espeak
 from shortgen_assets.domain.audio.narration_timing import (
+    TOKEN,
     Piece,
     Take,
     join_pieces,
     starts_from_offsets,
 )
+from shortgen_assets.domain.audio.piper_voices import primary_language
+from shortgen_assets.domain.audio.spoken import spoken_tokens
 from shortgen_assets.domain.audio.wav import audible_bounds, samples_to_ms
 from shortgen_assets.domain.schemas import Voice
 
@@ -39,12 +42,15 @@ class EspeakTTS(TTSResource):
 
 
 def _piece(text: str, voice: Voice, rate: int) -> Piece:
-    """One sentence from espeak-ng; a token starts at the first WORD event inside it."""
+    """One sentence from espeak-ng; a token starts at the first WORD event inside what was said
+    for it (in English, prices, units and "24/7" as a narrator reads them: see `spoken`)."""
+    tokens = TOKEN.findall(text)
+    said = spoken_tokens(tokens) if primary_language(voice.name) == "en" else tokens
     try:
-        speech = espeak.speak(text, voice.name, rate, voice.pitch)
+        speech = espeak.speak(" ".join(said), voice.name, rate, voice.pitch)
     except espeak.EspeakError as exc:
         raise ProviderError(f"espeak: {exc}") from None
-    starts = starts_from_offsets(text, ((word.start, word.audio_ms) for word in speech.words))
+    starts = starts_from_offsets(said, ((word.start, word.audio_ms) for word in speech.words))
     bounds = audible_bounds(speech.samples, speech.sample_rate)
     end_ms = samples_to_ms(bounds[1], speech.sample_rate) if bounds else speech.duration_ms
     return Piece(text, speech.samples, speech.sample_rate, starts, end_ms)
