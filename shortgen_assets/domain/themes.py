@@ -47,7 +47,10 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return f"field '{field}' is not a theme field; remove it or check its spelling"
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"field '{field}': {message} (got {error.get('input')!r:.60})"
+    given = error.get("input")
+    if isinstance(given, dict | list):  # a whole section: the message names what is wrong in it
+        return f"field '{field}': {message}"
+    return f"field '{field}': {message} (got {given!r:.60})"
 
 
 def parse_theme(data: object, source: str) -> Theme:

@@ -53,7 +53,8 @@ DEFECTS: dict[str, tuple[bytes, str]] = {
     "bad_platform": (_with(platform="myspace").encode(), "field 'platform'"),
     "piper_voice_for_another_language": (
         _with(language="fr", voice={**GOOD["voice"], "piper_voice": "en_US-joe-medium"}).encode(),
-        "Piper has no 'fr' voice here",
+        "Piper has no 'fr' voice here (en_US-joe-medium speaks en); remove voice.piper_voice "
+        "to narrate in 'fr' with espeak",
     ),
 }
 
@@ -82,6 +83,7 @@ def test_defective_theme_file_is_rejected_with_one_line(defect: str, tmp_path: P
     assert message.startswith(str(path)), message
     assert expected in message
     assert "\n" not in message
+    assert "(got {" not in message and "(got [" not in message  # never a whole section dumped
 
 
 @pytest.mark.parametrize("defect", sorted(DEFECTS))
