@@ -73,6 +73,9 @@ def type_name(annotation: Any, info: FieldInfo | None = None) -> str:
         text = "one of " + ", ".join(f"`{v}`" for v in get_args(inner))
     elif get_origin(inner) is list:
         text = f"list of {type_name(get_args(inner)[0])}"
+    elif get_origin(inner) is dict:
+        key, value = get_args(inner)
+        text = f"map of {type_name(key)} to {type_name(value)}"
     elif info is not None and _is_colour(info):
         text = "colour `#RRGGBB`"
     elif isinstance(inner, type) and issubclass(inner, BaseModel):
@@ -106,7 +109,7 @@ def range_text(info: FieldInfo, annotation: Any) -> str:
         else (f"{low}+" if low is not None else f"up to {high}")
     )
     inner, _ = _unwrap(annotation)
-    unit = {str: " characters"}.get(inner, " items" if get_origin(inner) is list else "")
+    unit = {str: " characters"}.get(inner, " items" if get_origin(inner) in (list, dict) else "")
     return span + unit
 
 

@@ -51,6 +51,10 @@ DEFECTS: dict[str, tuple[bytes, str]] = {
     "not_a_mapping": (b"- just\n- a list\n", "the theme is a list"),
     "no_references": (_with(references=[]).encode(), "field 'references'"),
     "bad_platform": (_with(platform="myspace").encode(), "field 'platform'"),
+    "say_as_phrase": (
+        _with(voice={**GOOD["voice"], "say_as": {"Air Max": "Air Macks"}}).encode(),
+        "'Air Max' must be one word as written in the narration",
+    ),
     "piper_voice_for_another_language": (
         _with(language="fr", voice={**GOOD["voice"], "piper_voice": "en_US-joe-medium"}).encode(),
         "Piper has no 'fr' voice here (en_US-joe-medium speaks en); remove voice.piper_voice "

@@ -14,6 +14,7 @@ import contextlib
 import json
 import string
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,28 +110,29 @@ def rate_range(voice_name: str) -> tuple[float, float]:
     return 60 / (fixed + scaled * LENGTH_SCALE_MAX), 60 / (fixed + scaled * LENGTH_SCALE_MIN)
 
 
-def narrate(sentences: list[str], voice_name: str, words_per_minute: float) -> Take:
+def narrate(
+    sentences: list[str],
+    voice_name: str,
+    words_per_minute: float,
+    say_as: Mapping[str, str] | None = None,
+) -> Take:
     """Speak each sentence at `words_per_minute`; word and sentence timings from the alignments.
 
-    The whole take is peak-normalized once, so sentences keep their relative loudness. An
-    English voice reads prices, units, "24/7" and "10x" as a narrator would (see `spoken`).
+    The whole take is peak-normalized once, so sentences keep their relative loudness. Words are
+    said as `spoken` reads them: the theme's respellings, and in English prices and units.
     """
     voice = load_voice(voice_name)
     config = SynthesisConfig(length_scale=length_scale(voice_name, words_per_minute))
     english = bundled_voice(voice_name).language == "en"
-    spoken = [
-        _speak_sentence(voice, text, read_aloud(TOKEN.findall(text), english), config)
-        for text in sentences
-    ]
+
+    def said(text: str) -> list[str]:
+        return spoken_tokens(TOKEN.findall(text), english=english, say_as=say_as)
+
+    spoken = [_speak_sentence(voice, text, said(text), config) for text in sentences]
     peak = max(float(np.max(np.abs(s.audio), initial=0.0)) for s in spoken)
     gain = PEAK / peak if peak > 1e-6 else 0.0
     rate = voice.config.sample_rate
     return join_pieces([_piece(sentence, gain, rate) for sentence in spoken])
-
-
-def read_aloud(tokens: list[str], english: bool) -> list[str]:
-    """The words the voice says for each on-screen token."""
-    return spoken_tokens(tokens) if english else tokens
 
 
 def phonemize_words(voice: PiperVoice, words: list[str]) -> list[list[str]]:

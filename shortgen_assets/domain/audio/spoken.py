@@ -1,16 +1,19 @@
-"""How a narrator reads an English token aloud: prices, units, "24/7" and "10x".
+"""How a narrator reads a token aloud: the theme's own respellings, and in English prices, units,
+"24/7" and "10x".
 
 espeak-ng's rules, which Piper phonemizes with, read "$1,499" as "dollar one thousand four hundred
 ninety nine", "24/7" as "twenty four slash seven", "80 km" as "eighty K M" and "10x" as "ten ex";
 a narrator says "one thousand four hundred ninety nine dollars", "twenty-four seven", "eighty
 kilometres" and "ten times". Each on-screen token is rewritten on its own (a unit looks at the
 token before it), so its caption still spans exactly what is said for it. Plain numbers, "%" and
-ordinals are left to espeak-ng, which reads them well.
+ordinals are left to espeak-ng, which reads them well. A theme's `voice.say_as` respells the words
+a voice gets wrong (brand names: "Nike" as "Ny-kee"), in any language, before these rules.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 CURRENCIES = {"$": ("dollar", "dollars"), "€": ("euro", "euros"), "£": ("pound", "pounds")}
 SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
@@ -57,13 +60,16 @@ _WITH_UNIT = re.compile(rf"^({NUMBER})([^\d\s].*)$")
 _PLAIN_NUMBER = re.compile(rf"^{NUMBER}$")
 
 
-def spoken_tokens(tokens: list[str]) -> list[str]:
+def spoken_tokens(
+    tokens: list[str], *, english: bool = True, say_as: Mapping[str, str] | None = None
+) -> list[str]:
     """Each token as a narrator says it, its leading and trailing punctuation kept."""
+    respelled = {written.casefold(): spoken for written, spoken in (say_as or {}).items()}
     spoken = []
     for index, token in enumerate(tokens):
         lead, core, trail = _EDGES.match(token).groups()  # type: ignore[union-attr]
         before = _EDGES.match(tokens[index - 1]).group(2) if index else ""  # type: ignore[union-attr]
-        said = _said(core, before)
+        said = respelled.get(core.casefold()) or (_said(core, before) if english else core)
         spoken.append(f"{lead}{said}{trail}" if said != core else token)
     return spoken
 

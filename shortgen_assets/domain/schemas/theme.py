@@ -46,6 +46,22 @@ class Voice(Strict):
     elevenlabs_voice_id: str = Field(
         "21m00Tcm4TlvDq8ikWAM", description="ElevenLabs voice id, when that provider speaks"
     )
+    say_as: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="words the offline voices (Piper, espeak) say wrong, written as they sound, "
+        "e.g. {Nike: Ny-kee, UX: U X}; captions keep the written word",
+    )
+
+    @field_validator("say_as")
+    @classmethod
+    def _one_word_each(cls, say_as: dict[str, str]) -> dict[str, str]:
+        for written, spoken in say_as.items():
+            if not written or len(written.split()) != 1:
+                raise ValueError(f"{written!r} must be one word as written in the narration")
+            if not spoken.strip() or len(spoken) > 80:
+                raise ValueError(f"how to say {written!r} must be 1-80 characters")
+        return say_as
 
 
 class CaptionStyle(Strict):

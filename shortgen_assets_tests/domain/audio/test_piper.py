@@ -14,6 +14,7 @@ import pytest
 from shortgen_assets.domain.audio import piper
 from shortgen_assets.domain.audio.narration_timing import Take, trim_take
 from shortgen_assets.domain.audio.piper_voices import PIPER_VOICES, piper_voice_for
+from shortgen_assets.domain.audio.spoken import spoken_tokens
 from shortgen_assets.domain.audio.wav import FULL_SCALE, measure_level, samples_to_ms
 
 JOE = "en_US-joe-medium"
@@ -80,7 +81,7 @@ def test_prices_units_and_24_7_are_said_as_a_narrator_says_them() -> None:
     shown = "It costs $1,499, rides 80 km and guards it 24/7."
     written_out = "It costs 1,499 dollars, rides 80 kilometres and guards it twenty-four seven."
     voice = piper.load_voice(JOE)
-    said = piper.phonemize_words(voice, piper.read_aloud(shown.split(), english=True))
+    said = piper.phonemize_words(voice, spoken_tokens(shown.split()))
     written = piper.phonemize_words(voice, written_out.split())
 
     def sounds(words: list[list[str]]) -> str:  # the phonemes, without the breaks between words
@@ -88,6 +89,19 @@ def test_prices_units_and_24_7_are_said_as_a_narrator_says_them() -> None:
 
     assert sounds(said) == sounds(written)
     take = trim_take(piper.narrate([shown], JOE, 165))
+    assert [w.text for s in take.sentences for w in s.words] == shown.split()
+
+
+def test_the_themes_respellings_are_what_the_voice_says_for_a_brand_name() -> None:
+    shown = "Nike and Xiaomi ship UX updates."
+    say_as = {"nike": "Ny-kee", "Xiaomi": "Shau-mee", "UX": "U X"}
+    voice = piper.load_voice(JOE)
+    said = piper.phonemize_words(voice, spoken_tokens(shown.split(), say_as=say_as))
+    respelled = ["Ny-kee", "and", "Shau-mee", "ship", "U X", "updates."]
+    respelled = piper.phonemize_words(voice, respelled)
+
+    assert said == respelled and said != piper.phonemize_words(voice, shown.split())
+    take = trim_take(piper.narrate([shown], JOE, 165, say_as))
     assert [w.text for s in take.sentences for w in s.words] == shown.split()
 
 

@@ -49,3 +49,22 @@ def test_everything_else_is_left_as_written(shown: str) -> None:
 def test_each_token_keeps_its_own_entry_so_captions_keep_their_spans() -> None:
     shown = ["From", "$1,499,", "80", "km,", "24/7."]
     assert len(spoken_tokens(shown)) == len(shown)
+
+
+def test_the_themes_respellings_come_first_in_any_language() -> None:
+    say_as = {"Nike": "Ny-kee", "24/7": "round the clock"}
+    shown = ["NIKE,", "open", "24/7.", "Prix", "$5"]
+    assert spoken_tokens(shown, say_as=say_as) == [
+        "Ny-kee,",
+        "open",
+        "round the clock.",
+        "Prix",
+        "5 dollars",
+    ]
+    assert spoken_tokens(shown, english=False, say_as=say_as) == [
+        "Ny-kee,",
+        "open",
+        "round the clock.",
+        "Prix",
+        "$5",  # prices and units are read by English rules only
+    ]

@@ -43,9 +43,9 @@ class EspeakTTS(TTSResource):
 
 def _piece(text: str, voice: Voice, rate: int) -> Piece:
     """One sentence from espeak-ng; a token starts at the first WORD event inside what was said
-    for it (in English, prices, units and "24/7" as a narrator reads them: see `spoken`)."""
-    tokens = TOKEN.findall(text)
-    said = spoken_tokens(tokens) if primary_language(voice.name) == "en" else tokens
+    for it (the theme's respellings, and in English prices and units: see `spoken`)."""
+    english = primary_language(voice.name) == "en"
+    said = spoken_tokens(TOKEN.findall(text), english=english, say_as=voice.say_as)
     try:
         speech = espeak.speak(" ".join(said), voice.name, rate, voice.pitch)
     except espeak.EspeakError as exc:

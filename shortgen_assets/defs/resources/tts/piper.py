@@ -45,7 +45,8 @@ class PiperTTS(TTSResource):
         from shortgen_assets.domain.audio import piper
 
         try:
-            return piper.narrate(spoken, self.voice_id(voice), voice.words_per_minute * speed)
+            rate = voice.words_per_minute * speed
+            return piper.narrate(spoken, self.voice_id(voice), rate, voice.say_as)
         except piper.PiperError as exc:
             raise ProviderError(f"piper: {exc}") from None
 
