@@ -15,7 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-CURRENCIES = {"$": ("dollar", "dollars"), "€": ("euro", "euros"), "£": ("pound", "pounds")}
+# symbol: (one, many, the hundredth part)
+CURRENCIES = {
+    "$": ("dollar", "dollars", "cents"),
+    "€": ("euro", "euros", "cents"),
+    "£": ("pound", "pounds", "pence"),
+}
 SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
 # Units read only after a number ("5 min", "80km"): short forms that mean nothing else there.
 UNITS = {
@@ -53,7 +58,7 @@ WORDS = {"24/7": "twenty-four seven", "&": "and", "w/": "with"}
 
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _EDGES = re.compile(r"^([\"'(\[]*)(.*?)([\"')\].,!?;:]*)$")
-_PRICE = re.compile(r"^([$€£])(\d+(?:,\d{3})*)(?:\.(\d\d))?(k|m|mn|b|bn)?$", re.IGNORECASE)
+_PRICE = re.compile(r"^([$€£])(\d+(?:,\d{3})*)(?:\.(\d+))?(k|m|mn|b|bn)?$", re.IGNORECASE)
 _TIMES = re.compile(rf"^({NUMBER})[x×]$", re.IGNORECASE)
 _RANK = re.compile(r"^#(\d+)$")
 _WITH_UNIT = re.compile(rf"^({NUMBER})([^\d\s].*)$")
@@ -95,13 +100,15 @@ def _unit(unit: str, number: str) -> str:
     return one if number == "1" else many
 
 
-def _price(symbol: str, whole: str, cents: str | None, scale: str | None) -> str:
-    one, many = CURRENCIES[symbol]
+def _price(symbol: str, whole: str, decimals: str | None, scale: str | None) -> str:
+    """ "$1,499" -> "1,499 dollars", "$9.99" -> "9 dollars 99", "£0.50" -> "50 pence",
+    "$1.5M" -> "1.5 million dollars"."""
+    one, many, hundredth = CURRENCIES[symbol]
     if scale:
-        return f"{whole}{'.' + cents if cents else ''} {SCALES[scale.lower()]} {many}"
-    name = one if whole == "1" else many
-    if cents is None or cents == "00":
-        return f"{whole} {name}"
-    if whole == "0":
-        return f"{int(cents)} cents"
-    return f"{whole} {name} {int(cents)}"
+        return f"{whole}{'.' + decimals if decimals else ''} {SCALES[scale.lower()]} {many}"
+    if decimals and len(decimals) == 2 and decimals != "00":
+        if whole == "0":
+            return f"{int(decimals)} {hundredth}"
+        return f"{whole} {one if whole == '1' else many} {int(decimals)}"
+    amount = f"{whole}.{decimals}" if decimals and decimals.strip("0") else whole
+    return f"{amount} {one if amount == '1' else many}"

@@ -16,6 +16,8 @@ from shortgen_assets.domain.audio.spoken import spoken_tokens
         ("Pay $1 once", "Pay 1 dollar once"),
         ("Save €20 now.", "Save 20 euros now."),
         ("Raised £2m (£2.50 a share)", "Raised 2 million pounds (2 pounds 50 a share)"),
+        ("Only £0.50 or $1.5M", "Only 50 pence or 1.5 million dollars"),
+        ("From $1.00 to $2.5", "From 1 dollar to 2.5 dollars"),
         ("($5k)", "(5 thousand dollars)"),
         ("Open 24/7, for you.", "Open twenty-four seven, for you."),
         ("Get 10x more done.", "Get 10 times more done."),
