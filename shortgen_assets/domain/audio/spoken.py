@@ -101,8 +101,8 @@ def _unit(unit: str, number: str) -> str:
 
 
 def _price(symbol: str, whole: str, decimals: str | None, scale: str | None) -> str:
-    """ "$1,499" -> "1,499 dollars", "$9.99" -> "9 dollars 99", "£0.50" -> "50 pence",
-    "$1.5M" -> "1.5 million dollars"."""
+    """A price as said: "$1,499" -> "1,499 dollars", "$9.99" -> "9 dollars 99", "£0.50" ->
+    "50 pence", "$1.5M" -> "1.5 million dollars"."""
     one, many, hundredth = CURRENCIES[symbol]
     if scale:
         return f"{whole}{'.' + decimals if decimals else ''} {SCALES[scale.lower()]} {many}"
