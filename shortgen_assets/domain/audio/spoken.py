@@ -70,13 +70,21 @@ def spoken_tokens(
 ) -> list[str]:
     """Each token as a narrator says it, its leading and trailing punctuation kept."""
     respelled = {written.casefold(): spoken for written, spoken in (say_as or {}).items()}
-    spoken = []
-    for index, token in enumerate(tokens):
-        lead, core, trail = _EDGES.match(token).groups()  # type: ignore[union-attr]
-        before = _EDGES.match(tokens[index - 1]).group(2) if index else ""  # type: ignore[union-attr]
+    spoken, before = [], ""
+    for token in tokens:
+        lead, core, trail = _edges(token)
         said = respelled.get(core.casefold()) or (_said(core, before) if english else core)
         spoken.append(f"{lead}{said}{trail}" if said != core else token)
+        before = core
     return spoken
+
+
+def _edges(token: str) -> tuple[str, str, str]:
+    """(opening quotes and brackets, the word, closing punctuation) of a whitespace token."""
+    match = _EDGES.match(token)
+    assert match is not None  # every part of the pattern may be empty
+    lead, core, trail = match.groups()
+    return lead, core, trail
 
 
 def _said(core: str, before: str) -> str:
