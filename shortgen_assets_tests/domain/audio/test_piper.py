@@ -92,16 +92,25 @@ def test_prices_units_and_24_7_are_said_as_a_narrator_says_them() -> None:
     assert [w.text for s in take.sentences for w in s.words] == shown.split()
 
 
-def test_the_themes_respellings_are_what_the_voice_says_for_a_brand_name() -> None:
-    shown = "Nike and Xiaomi ship UX updates."
+def test_the_themes_respellings_are_what_the_voice_says_for_a_brand_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shown = "Nike and Xiaomi ship UX updates for $5."
     say_as = {"nike": "Ny-kee", "Xiaomi": "Shau-mee", "UX": "U X"}
+    respelled = ["Ny-kee", "and", "Shau-mee", "ship", "U X", "updates", "for", "5 dollars."]
     voice = piper.load_voice(JOE)
-    said = piper.phonemize_words(voice, spoken_tokens(shown.split(), say_as=say_as))
-    respelled = ["Ny-kee", "and", "Shau-mee", "ship", "U X", "updates."]
-    respelled = piper.phonemize_words(voice, respelled)
+    assert piper.phonemize_words(voice, respelled) != piper.phonemize_words(voice, shown.split())
+    phonemized: list[list[str]] = []
 
-    assert said == respelled and said != piper.phonemize_words(voice, shown.split())
+    def phonemize(voice: piper.PiperVoice, words: list[str]) -> list[list[str]]:
+        phonemized.append(words)  # what the model is about to say, then the real phonemizer
+        return real_phonemize(voice, words)
+
+    real_phonemize = piper.phonemize_words
+    monkeypatch.setattr(piper, "phonemize_words", phonemize)
     take = trim_take(piper.narrate([shown], JOE, 165, say_as))
+
+    assert phonemized == [respelled]
     assert [w.text for s in take.sentences for w in s.words] == shown.split()
 
 
