@@ -57,7 +57,7 @@ class Voice(Strict):
     @classmethod
     def _one_word_each(cls, say_as: dict[str, str]) -> dict[str, str]:
         for written, spoken in say_as.items():
-            if not written or len(written.split()) != 1:
+            if len(written.split()) != 1:  # also refuses an empty key
                 raise ValueError(f"{written!r} must be one word as written in the narration")
             if not spoken.strip() or len(spoken) > 80:
                 raise ValueError(f"how to say {written!r} must be 1-80 characters")
